@@ -1,0 +1,97 @@
+"""Settings from the environment and `.env`, validated once into one frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+__all__ = ["Settings", "SettingsError", "load_settings"]
+
+_TOKEN_PATTERN = r"^\d{3,20}:[A-Za-z0-9_-]{20,}$"
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+class Settings(BaseModel):
+    """Everything the bot reads from its environment (see `.env.example`)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    telegram_bot_token: str | None = Field(default=None, pattern=_TOKEN_PATTERN)
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_]{5,32}$")
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    database_url: str = "sqlite:///data/zoufang.db"
+    timezone: str = "Asia/Shanghai"
+    language: Literal["zh", "en"] = "zh"
+    draft_reminder_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    draft_expiry_hours: int = Field(default=24, ge=1, le=24 * 30)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (try Asia/Shanghai)") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_url(cls, value: str) -> str:
+        if not value.startswith("sqlite:///"):
+            raise ValueError("only sqlite:///path/to/file.db is supported so far")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def database_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def webhook(self) -> bool:
+        return self.telegram_webhook_url is not None
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Read settings: the process environment wins over the `.env` file.
+
+    Empty values count as unset, so `TELEGRAM_BOT_TOKEN=` in `.env` means "no Telegram".
+    """
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    fields = {name.upper(): name for name in Settings.model_fields}
+    given = {fields[key]: value for key, value in values.items() if key in fields and value != ""}
+    try:
+        return Settings(**given)  # type: ignore[arg-type]  # pydantic coerces str → field types
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        variable = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        shown = "" if "TOKEN" in variable or "SECRET" in variable else f" (got {error['input']!r})"
+        raise SettingsError(f"{variable}: {error['msg']}{shown}") from None

@@ -1,0 +1,1 @@
+"""Rules of the campaign with no I/O: visits, cases, dates, validation."""

@@ -1,0 +1,14 @@
+"""The guided conversations, platform-neutral: the core, its flows and one-shot commands."""
+
+from handlers.core import Core
+from handlers.invite import INVITE
+from handlers.issue import ISSUE
+from handlers.join import JOIN
+from handlers.runner import Runner
+from handlers.visit import VISIT
+
+__all__ = ["Core", "Runner", "all_flows"]
+
+
+def all_flows() -> Runner:
+    return Runner({flow.name: flow for flow in (JOIN, VISIT, ISSUE, INVITE)})

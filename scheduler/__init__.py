@@ -1,0 +1,1 @@
+"""Work the bot does on its own: timed jobs and delivery of what it sends unprompted."""

@@ -1,0 +1,69 @@
+"""The SQLite store: one connection, one transaction at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from storage.sqlite.cases import SqliteCases
+from storage.sqlite.conversations import SqliteConversations
+from storage.sqlite.delivery import SqliteOutbox, SqliteUpdateLog
+from storage.sqlite.directory import SqliteDirectory
+from storage.sqlite.migrate import apply_migrations
+from storage.sqlite.visits import SqliteVisits
+
+__all__ = ["SqliteStore", "SqliteTx", "open_store"]
+
+
+class SqliteTx:
+    """The repositories of one transaction, all on the same connection."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.directory = SqliteDirectory(db)
+        self.visits = SqliteVisits(db)
+        self.cases = SqliteCases(db)
+        self.conversations = SqliteConversations(db)
+        self.updates = SqliteUpdateLog(db)
+        self.outbox = SqliteOutbox(db)
+
+
+class SqliteStore:
+    """SQLite in WAL mode. Transactions are serialised: SQLite has one writer anyway,
+    and a queue in-process is cheaper than busy-waiting on the file lock."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteTx]:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield SqliteTx(self._db)
+            except BaseException:
+                await self._db.rollback()
+                raise
+            await self._db.commit()
+
+    async def close(self) -> None:
+        await self._db.close()
+
+
+async def open_store(path: Path) -> SqliteStore:
+    """Open (creating if need be) the database file and apply pending migrations."""
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = await aiosqlite.connect(path, isolation_level=None)
+    await db.execute("PRAGMA journal_mode = WAL")
+    # NORMAL in WAL keeps every commit safe from a crash of the bot; only a power cut
+    # can lose the last commits, and it saves an fsync per message.
+    await db.execute("PRAGMA synchronous = NORMAL")
+    await db.execute("PRAGMA foreign_keys = ON")
+    await db.execute("PRAGMA busy_timeout = 5000")
+    await apply_migrations(db)
+    return SqliteStore(db)
