@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = [
+    "MAX_BACKDATE_DAYS",
     "MAX_COUNT",
     "MAX_NOTE",
     "MAX_PEOPLE",
-    "MAX_PLACE",
-    "MAX_BACKDATE_DAYS",
     "MAX_PHOTOS",
+    "MAX_PLACE",
     "TargetType",
     "VisitSummary",
 ]

@@ -28,7 +28,13 @@ class Core:
     """Takes what a person did on any channel and returns what the bot answers."""
 
     def __init__(
-        self, store: Store, clock: Clock, zone: ZoneInfo, language: str, links: Links, runner: Runner
+        self,
+        store: Store,
+        clock: Clock,
+        zone: ZoneInfo,
+        language: str,
+        links: Links,
+        runner: Runner,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -41,7 +47,9 @@ class Core:
         try:
             async with self._store.transaction() as tx:
                 now = self._clock.now()
-                if incoming.update_key and not await tx.updates.first_time(incoming.update_key, now):
+                if incoming.update_key and not await tx.updates.first_time(
+                    incoming.update_key, now
+                ):
                     return []
                 actor = incoming.actor
                 person = await tx.directory.person_by_identity(actor.platform, actor.user_id)
@@ -123,9 +131,7 @@ class Core:
             return await self._runner.start(ctx, "issue", f"visit:{arg}")
         return await self._stale(ctx, state, arg)
 
-    async def _stale(
-        self, ctx: Ctx, state: ConversationState | None, draft_id: str
-    ) -> list[Reply]:
+    async def _stale(self, ctx: Ctx, state: ConversationState | None, draft_id: str) -> list[Reply]:
         """An old button: say what became of it, and where the person is now."""
         said = await commands.outcome_of(ctx, draft_id)
         if state is not None:

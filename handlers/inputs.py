@@ -19,7 +19,9 @@ _MEASURE_SUFFIX = re.compile(r"\s*(户|家|所|个|人次|人|份|条|张|名|�
 def wrong_kind(ctx: Ctx, event: Event, expected: str) -> Stay:
     """The person sent a sticker, photo, file … where `expected` (a catalog key) was asked."""
     what = event.what if isinstance(event, Unsupported) else type(event).__name__.lower()
-    return Stay(ctx.t("input.wrong_kind", what=ctx.t(f"input.kind.{what}"), expected=ctx.t(expected)))
+    return Stay(
+        ctx.t("input.wrong_kind", what=ctx.t(f"input.kind.{what}"), expected=ctx.t(expected))
+    )
 
 
 def read_count(ctx: Ctx, event: Event, maximum: int) -> int | Stay:

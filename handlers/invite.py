@@ -92,7 +92,8 @@ async def _take_expiry(ctx: Ctx, event: Event, draft: InviteDraft) -> Go | Stay:
     if not isinstance(event, Pressed) or event.data not in _DAYS:
         return Stay(ctx.t("invite.use_buttons"))
     days = int(event.data)
-    assert draft.unit_id is not None and draft.role is not None
+    assert draft.unit_id is not None
+    assert draft.role is not None
     invite = await ctx.tx.directory.add_invite(
         NewInvite(
             code=new_invite_code(),

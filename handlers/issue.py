@@ -125,7 +125,7 @@ async def _take_description(ctx: Ctx, event: Event, draft: IssueDraft) -> Go | S
 
 
 async def _ask_place(ctx: Ctx, draft: IssueDraft) -> Reply:
-    choices = ()
+    choices: tuple[tuple[Choice, ...], ...] = ()
     if draft.visit_place:
         label = ctx.t("issue.same_place", place=draft.visit_place)
         choices = ((Choice(label, "visit"),),)
@@ -227,7 +227,9 @@ _EDITABLE = (
 
 
 async def _ask_review(ctx: Ctx, draft: IssueDraft) -> Reply:
-    rows = [(Choice(ctx.t("review.confirm"), "ok"), Choice(ctx.t("review.cancel"), "cancel"))]
+    rows: list[tuple[Choice, ...]] = [
+        (Choice(ctx.t("review.confirm"), "ok"), Choice(ctx.t("review.cancel"), "cancel"))
+    ]
     for row in _EDITABLE:
         shown = [s for s in row if s != (IssueStep.UNIT if draft.on_spot else IssueStep.RESOLUTION)]
         rows.append(tuple(Choice(ctx.t(f"issue.field.{s}"), f"e:{s}") for s in shown))
@@ -246,7 +248,11 @@ async def _take_review(ctx: Ctx, event: Event, draft: IssueDraft) -> Go | Stay:
 
 async def _save(ctx: Ctx, draft: IssueDraft) -> Go:
     person = ctx.member()
-    assert draft.kind and draft.category and draft.urgency and draft.description and draft.place
+    assert draft.kind
+    assert draft.category
+    assert draft.urgency
+    assert draft.description
+    assert draft.place
     on_spot = bool(draft.on_spot)
     case = await ctx.tx.cases.add(
         NewCase(

@@ -10,7 +10,7 @@ _PREFIXES = ("走访", "visit ")
 
 
 def looks_like_visit_line(text: str) -> bool:
-    """"走访 …", or a target with a count ("住户 15户 …"), starts a visit from one line."""
+    """ "走访 …", or a target with a count ("住户 15户 …"), starts a visit from one line."""
     stripped = text.strip()
     if stripped.lower().startswith(_PREFIXES):
         return True

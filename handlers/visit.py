@@ -86,7 +86,7 @@ async def _begin(ctx: Ctx, args: str, draft: VisitDraft) -> Go:
     draft.opinions = min(line.opinions or 0, MAX_OPINIONS)
     if line.place and any(ch.isalnum() for ch in line.place):
         draft.place = line.place[:MAX_PLACE]
-    said = ()
+    said: tuple[Reply, ...] = ()
     if line.unknown:
         said = (Reply(ctx.t("visit.line_unknown", parts="、".join(line.unknown))),)
     return Go(_next(draft), said)
@@ -141,7 +141,9 @@ def _measure(ctx: Ctx, draft: VisitDraft) -> str:
 
 
 async def _ask_count(ctx: Ctx, draft: VisitDraft) -> Reply:
-    text = ctx.t("visit.ask_count", target=ctx.t(f"target.{draft.target}"), measure=_measure(ctx, draft))
+    text = ctx.t(
+        "visit.ask_count", target=ctx.t(f"target.{draft.target}"), measure=_measure(ctx, draft)
+    )
     return Reply(text, numbered=False)
 
 
@@ -257,7 +259,9 @@ async def _take_photos(ctx: Ctx, event: Event, draft: VisitDraft) -> Go | Stay:
 
 async def _ask_note(ctx: Ctx, draft: VisitDraft) -> Reply:
     choices = [Choice(ctx.t("visit.note_clear"), "clear")] if draft.note else []
-    return Reply(ctx.t("visit.ask_note", limit=MAX_NOTE), choices=(tuple(choices),) if choices else ())
+    return Reply(
+        ctx.t("visit.ask_note", limit=MAX_NOTE), choices=(tuple(choices),) if choices else ()
+    )
 
 
 async def _take_note(ctx: Ctx, event: Event, draft: VisitDraft) -> Go | Stay:
@@ -297,7 +301,9 @@ _EDITABLE = (
 
 
 async def _ask_review(ctx: Ctx, draft: VisitDraft) -> Reply:
-    rows = [(Choice(ctx.t("review.confirm"), "ok"), Choice(ctx.t("review.cancel"), "cancel"))]
+    rows: list[tuple[Choice, ...]] = [
+        (Choice(ctx.t("review.confirm"), "ok"), Choice(ctx.t("review.cancel"), "cancel"))
+    ]
     rows += [tuple(Choice(ctx.t(f"visit.field.{s}"), f"e:{s}") for s in row) for row in _EDITABLE]
     return Reply(review_text(ctx, draft), choices=tuple(rows))
 
@@ -319,7 +325,10 @@ async def _save(ctx: Ctx, draft: VisitDraft) -> Go | Stay:
         parse_visit_date(visit_date.isoformat(), ctx.today)
     except DateError as error:
         return Stay(ctx.t(f"visit.date_{error.problem.value}"))
-    assert draft.target and draft.place and draft.count is not None and draft.people is not None
+    assert draft.target
+    assert draft.place
+    assert draft.count is not None
+    assert draft.people is not None
     visit_id = await ctx.tx.visits.add(
         NewVisit(
             draft_id=ctx.draft_id,
@@ -340,7 +349,9 @@ async def _save(ctx: Ctx, draft: VisitDraft) -> Go | Stay:
         )
     )
     today = await ctx.tx.visits.summary(person.id, ctx.today, ctx.today)
-    saved = Reply(saved_text(ctx, visit_id, draft, visit_date, today), menu=main_menu(ctx.t, person))
+    saved = Reply(
+        saved_text(ctx, visit_id, draft, visit_date, today), menu=main_menu(ctx.t, person)
+    )
     chain = Reply(
         ctx.t("visit.any_problems"),
         choices=((Choice(ctx.t("visit.report_problem"), f"g:issue:{visit_id}"),),),

@@ -43,7 +43,9 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
 def reply_from_payload(payload: dict[str, Any]) -> Reply:
     return Reply(
         text=payload["text"],
-        choices=tuple(tuple(Choice(label, data) for label, data in row) for row in payload["choices"]),
+        choices=tuple(
+            tuple(Choice(label, data) for label, data in row) for row in payload["choices"]
+        ),
         numbered=payload["numbered"],
         menu=tuple(tuple(row) for row in payload["menu"]) if payload["menu"] else None,
     )

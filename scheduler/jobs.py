@@ -1,4 +1,4 @@
-"""The timed jobs, on APScheduler: each asks the store what is due and takes `now` from the clock."""
+"""The timed jobs on APScheduler: each asks the store what is due, with `now` from the clock."""
 
 from __future__ import annotations
 

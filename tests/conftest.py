@@ -66,7 +66,8 @@ async def seeded(store: Store, clock: FakeClock) -> Seeded:
         )
         pcs = await tx.directory.unit_by_code("MAS-HS-PCS")
         city = await tx.directory.unit_by_code("MAS")
-        assert pcs and city
+        assert pcs
+        assert city
         await tx.directory.add_invite(NewInvite("OFFICER1", pcs.id, Role.OFFICER, clock.now()))
         await tx.directory.add_invite(NewInvite("COORD001", city.id, Role.COORDINATOR, clock.now()))
     return Seeded("OFFICER1", "COORD001")

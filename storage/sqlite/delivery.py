@@ -67,7 +67,9 @@ class SqliteOutbox:
         ) as cursor:
             rows = await cursor.fetchall()
         return [
-            OutboxItem(id=r[0], platform=r[1], chat_id=r[2], payload=json.loads(r[3]), attempts=r[4])
+            OutboxItem(
+                id=r[0], platform=r[1], chat_id=r[2], payload=json.loads(r[3]), attempts=r[4]
+            )
             for r in rows
         ]
 

@@ -70,7 +70,8 @@ class SqliteDirectory:
 
     async def person_by_identity(self, platform: str, user_id: str) -> Person | None:
         row = await self._one(
-            _PERSON + """
+            _PERSON
+            + """
             JOIN identities d ON d.person_id = p.id
             LEFT JOIN invites v ON v.id = p.invite_id
             WHERE d.platform = ? AND d.user_id = ? AND p.active = 1 AND v.revoked_at IS NULL
@@ -104,11 +105,15 @@ class SqliteDirectory:
         return [_unit(row) for row in rows]
 
     async def unit(self, unit_id: int) -> Unit | None:
-        row = await self._one("SELECT id, code, name, parent_id, kind FROM units WHERE id = ?", unit_id)
+        row = await self._one(
+            "SELECT id, code, name, parent_id, kind FROM units WHERE id = ?", unit_id
+        )
         return _unit(row) if row else None
 
     async def unit_by_code(self, code: str) -> Unit | None:
-        row = await self._one("SELECT id, code, name, parent_id, kind FROM units WHERE code = ?", code)
+        row = await self._one(
+            "SELECT id, code, name, parent_id, kind FROM units WHERE code = ?", code
+        )
         return _unit(row) if row else None
 
     async def add_units(self, units: list[NewUnit]) -> int:

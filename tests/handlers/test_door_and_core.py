@@ -52,15 +52,19 @@ async def test_invites_expire_run_out_and_can_be_revoked(
         unit = await tx.directory.unit_by_code("MAS-HS-PCS")
         assert unit
         await tx.directory.add_invite(
-            NewInvite("ONCE2345", unit.id, Role.OFFICER, clock.now(), max_uses=1,
-                      expires_at=clock.now() + timedelta(days=1))
+            NewInvite(
+                "ONCE2345",
+                unit.id,
+                Role.OFFICER,
+                clock.now(),
+                max_uses=1,
+                expires_at=clock.now() + timedelta(days=1),
+            )
         )
     first, second, late = (Chat(core, actor(str(n), f"P{n}")) for n in (1, 2, 3))
     await first.say("/start ONCE2345")
     assert (await first.press("P1"))[0].startswith("加入成功")
-    assert await second.say("/start ONCE2345") == [
-        "该邀请的名额已用完。请向活动办索取新的邀请。"
-    ]
+    assert await second.say("/start ONCE2345") == ["该邀请的名额已用完。请向活动办索取新的邀请。"]
     clock.advance(days=2)
     await late.say("/start OFFICER1")
     assert (await late.press("P3"))[0].startswith("加入成功")
@@ -77,8 +81,13 @@ async def test_expired_invite(core: Core, store: Store, clock: FakeClock, seeded
         unit = await tx.directory.unit_by_code("MAS")
         assert unit
         await tx.directory.add_invite(
-            NewInvite("SOON2345", unit.id, Role.OFFICER, clock.now(),
-                      expires_at=clock.now() + timedelta(hours=1))
+            NewInvite(
+                "SOON2345",
+                unit.id,
+                Role.OFFICER,
+                clock.now(),
+                expires_at=clock.now() + timedelta(hours=1),
+            )
         )
     clock.advance(hours=2)
     assert await Chat(core, actor("5")).say("/start SOON2345") == [
@@ -105,14 +114,13 @@ async def test_a_repeated_platform_update_is_handled_once(officer: Chat) -> None
     assert "今天：1 批次" in (await officer.say("/my"))[0]
 
 
-async def test_a_restart_loses_no_draft(
-    officer: Chat, store: Store, clock: FakeClock
-) -> None:
+async def test_a_restart_loses_no_draft(officer: Chat, store: Store, clock: FakeClock) -> None:
     await officer.say("/visit")
     await officer.press("住户")
     await officer.say("珍珠园五村")
-    restarted = Chat(Core(store, clock, ZoneInfo("Asia/Shanghai"), "zh", Links(), all_flows()),
-                     officer.actor)
+    restarted = Chat(
+        Core(store, clock, ZoneInfo("Asia/Shanghai"), "zh", Links(), all_flows()), officer.actor
+    )
     assert await restarted.say("15") == ["覆盖多少人？请输入数字。"]
 
 
@@ -129,9 +137,7 @@ async def test_old_buttons_say_they_are_stale_and_show_where_you_are(officer: Ch
 async def test_other_messages_where_text_is_expected(officer: Chat) -> None:
     await officer.say("/visit")
     await officer.press("住户")
-    assert await officer.send(Unsupported("sticker")) == [
-        "这一步不能接收表情贴纸，请发送文字。"
-    ]
+    assert await officer.send(Unsupported("sticker")) == ["这一步不能接收表情贴纸，请发送文字。"]
     assert await officer.send(Unsupported("voice")) == ["这一步不能接收语音，请发送文字。"]
     assert await officer.send(Unsupported("document")) == ["这一步不能接收文件，请发送文字。"]
     assert await officer.send(Text("珍珠园 <b>五村</b>")) == ["走访了多少户住户？请输入数字。"]
@@ -159,8 +165,7 @@ async def test_cancel_help_and_language(officer: Chat) -> None:
         "Language set to English.\n≡ Log a visit Report a problem | My visits Help"
     ]
     assert await officer.say("/visit") == [
-        "Who did you visit?\n[Households] [Enterprises] [Schools]\n"
-        "[Villages] [Communities] [Other]"
+        "Who did you visit?\n[Households] [Enterprises] [Schools]\n[Villages] [Communities] [Other]"
     ]
     assert (await officer.say("/lang zh"))[0].startswith("已切换为中文。")
 

@@ -27,9 +27,7 @@ async def test_problem_solved_on_the_spot(officer: Chat, store: Store) -> None:
     assert await officer.say("珍珠园五村3栋") == [
         "反映人姓名？（可跳过；个人信息仅活动办和承办单位可见）\n[跳过]"
     ]
-    assert await officer.say("张三") == [
-        "反映人联系电话？（手机或带区号的座机，可跳过）\n[跳过]"
-    ]
+    assert await officer.say("张三") == ["反映人联系电话？（手机或带区号的座机，可跳过）\n[跳过]"]
     assert await officer.say("12345") == [
         "电话号码格式不对。请输入 11 位手机号（如 13812345678）或带区号的座机"
         "（如 0859-3221234），或点【跳过】。\n[跳过]"

@@ -6,9 +6,7 @@ from tests.transcript import Chat
 
 MENU = "≡ 登记走访 上报问题 | 我的走访 帮助"
 TARGETS = "[住户] [企业] [学校]\n[村(寨)] [社区] [其他]"
-REVIEW_BUTTONS = (
-    "[✅ 确认] [❌ 取消]\n[类型] [地点] [数量] [人数]\n[宣传资料] [意见建议] [日期]\n[定位] [照片] [备注]"
-)
+REVIEW_BUTTONS = "[✅ 确认] [❌ 取消]\n[类型] [地点] [数量] [人数]\n[宣传资料] [意见建议] [日期]\n[定位] [照片] [备注]"
 
 
 def review(**fields: object) -> str:
@@ -42,9 +40,7 @@ def review(**fields: object) -> str:
 
 async def test_household_batch_in_six_messages(officer: Chat) -> None:
     assert await officer.say("/visit") == ["走访的是哪类对象？\n" + TARGETS]
-    assert await officer.press("住户") == [
-        "走访地点在哪里？请输入名称或地址（不超过 100 字）。"
-    ]
+    assert await officer.press("住户") == ["走访地点在哪里？请输入名称或地址（不超过 100 字）。"]
     assert await officer.say("珍珠园五村") == ["走访了多少户住户？请输入数字。"]
     assert await officer.say("15") == ["覆盖多少人？请输入数字。"]
     assert await officer.say("40") == [review()]
@@ -76,7 +72,11 @@ async def test_every_field_can_be_edited_from_the_review_card(officer: Chat) -> 
     await officer.press("备注")
     assert await officer.say("  老旧小区，\n独居老人多  ") == [
         review(
-            people=42, materials=20, opinions=3, date="2026-11-24（昨天）", note="老旧小区， 独居老人多"
+            people=42,
+            materials=20,
+            opinions=3,
+            date="2026-11-24（昨天）",
+            note="老旧小区， 独居老人多",
         )
     ]
     await officer.press("类型")
@@ -92,7 +92,9 @@ async def test_every_field_can_be_edited_from_the_review_card(officer: Chat) -> 
         )
     ]
     replies = await officer.press("✅ 确认")
-    assert replies[0].startswith("✅ 走访已登记（记录 #1）\n社区 15个 · 42 人 · 珍珠园五村 · 2026-11-24（昨天）")
+    assert replies[0].startswith(
+        "✅ 走访已登记（记录 #1）\n社区 15个 · 42 人 · 珍珠园五村 · 2026-11-24（昨天）"
+    )
 
 
 async def test_one_line_entry_goes_straight_to_the_card(officer: Chat) -> None:
