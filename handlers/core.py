@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import Clock
 from handlers import commands
+from handlers.choices import shown_in, typed_choice
 from handlers.context import Ctx, Links
 from handlers.menu import command_for_label, main_menu
 from handlers.messages import Command, Event, Incoming, Pressed, Reply, Text
@@ -60,7 +61,11 @@ class Core:
                     else language_for(actor.language_code, self._language)
                 )
                 ctx = Ctx(tx, now, self._zone, catalog(language), actor, person, self._links)
-                return await self._route(ctx, state, incoming.event)
+                shown = await tx.conversations.shown(actor.platform, actor.user_id)
+                replies = await self._route(ctx, state, typed_choice(shown, incoming.event))
+                if replies:
+                    await tx.conversations.show(actor.platform, actor.user_id, shown_in(replies))
+                return replies
         except Exception:
             log.exception("failed to handle %s", incoming)
             fallback = catalog(language_for(incoming.actor.language_code, self._language))
@@ -73,14 +78,14 @@ class Core:
             return await self._pressed(ctx, state, event.data)
         if ctx.person is None and (state is None or state.flow != "join"):
             return [commands.refusal(ctx)]
+        # The menu stays on screen during a flow, so its labels are commands everywhere.
+        command = command_for_label(event.text) if isinstance(event, Text) else None
+        if command and ctx.person is not None:
+            return await self._command(ctx, state, Command(command))
         if state is not None:
             return await self._runner.advance(ctx, state, event)
-        if isinstance(event, Text):
-            command = command_for_label(event.text)
-            if command:
-                return await self._command(ctx, state, Command(command))
-            if looks_like_visit_line(event.text):
-                return await self._runner.start(ctx, "visit", event.text)
+        if isinstance(event, Text) and looks_like_visit_line(event.text):
+            return await self._runner.start(ctx, "visit", event.text)
         return [commands.not_understood(ctx)]
 
     async def _command(

@@ -9,7 +9,7 @@ from typing import Any
 
 from handlers.context import Ctx
 from handlers.flow import Flow, Go, Stay
-from handlers.messages import Choice, Event, Pressed, Reply, Text
+from handlers.messages import Choice, Event, Reply
 from storage.records import ConversationState
 
 __all__ = ["FlowData", "Runner", "flow_data", "new_draft_id", "parse_flow_data"]
@@ -70,7 +70,6 @@ class Runner:
         flow = self._flows[state.flow]
         draft = flow.draft.model_validate(state.data)
         ctx.draft_id = state.draft_id
-        event = _as_choice(state, event)
         outcome = await flow.anytime(ctx, event, draft, state.step) if flow.anytime else None
         if outcome is None:
             outcome = await flow.steps[state.step].take(ctx, event, draft)
@@ -95,8 +94,6 @@ class Runner:
         question = await flow.steps[go.step].ask(ctx, draft)
         state.step = go.step
         state.data = draft.model_dump(mode="json")
-        state.offered = [(c.label, c.data) for row in question.choices for c in row]
-        state.numbered = question.numbered
         state.updated_at = ctx.now
         state.reminded_at = None
         await ctx.tx.conversations.save(state)
@@ -111,18 +108,3 @@ def _bind(question: Reply, state: ConversationState) -> Reply:
         for row in question.choices
     )
     return replace(question, choices=rows)
-
-
-def _as_choice(state: ConversationState, event: Event) -> Event:
-    """Typing a button's label (or, where offered, its number) counts as pressing it."""
-    if isinstance(event, Pressed):
-        return event
-    if not isinstance(event, Text) or not state.offered:
-        return event
-    typed = event.text.strip().casefold()
-    for label, value in state.offered:
-        if typed == label.casefold():
-            return Pressed(value)
-    if state.numbered and typed.isdigit() and 1 <= int(typed) <= len(state.offered):
-        return Pressed(state.offered[int(typed) - 1][1])
-    return event

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from handlers.choices import shown_in
 from handlers.messages import Choice, Reply
 from i18n import catalog
 from scheduler.delivery import reply_to_payload
@@ -44,6 +45,7 @@ async def sweep_drafts(
                     ),
                 ),
             )
+            await tx.conversations.show(state.platform, state.user_id, shown_in([reminder]))
             reminded += await tx.outbox.enqueue(
                 state.platform,
                 state.chat_id,

@@ -18,6 +18,7 @@ from storage.records import (
     NewUnit,
     NewVisit,
     OutboxItem,
+    Shown,
 )
 
 __all__ = [
@@ -91,6 +92,9 @@ class ConversationStore(Protocol):
 
     async def mark_reminded(self, platform: str, user_id: str, at: datetime) -> None: ...
     async def expire(self, before: datetime) -> int: ...
+    async def shown(self, platform: str, user_id: str) -> Shown | None: ...
+    async def show(self, platform: str, user_id: str, shown: Shown | None) -> None:
+        """Remember the buttons just shown (None: the last message had none)."""
 
 
 class UpdateLog(Protocol):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ __all__ = [
     "NewUnit",
     "NewVisit",
     "OutboxItem",
+    "Shown",
 ]
 
 
@@ -36,9 +37,15 @@ class ConversationState:
     data: dict[str, Any]
     started_at: datetime
     updated_at: datetime
-    offered: list[tuple[str, str]] = field(default_factory=list)
-    numbered: bool = True
     reminded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The buttons last shown to a person, as (label, data), in reading order."""
+
+    choices: tuple[tuple[str, str], ...]
+    numbered: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,13 +121,21 @@ CREATE TABLE conversations (
     step        TEXT NOT NULL,
     draft_id    TEXT NOT NULL,
     data        TEXT NOT NULL,
-    offered     TEXT NOT NULL DEFAULT '[]',
     started_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
     reminded_at TEXT,
     PRIMARY KEY (platform, user_id)
 );
 CREATE INDEX conversations_updated ON conversations(updated_at);
+
+-- The buttons a person was shown last, so typing a label or its number presses it.
+CREATE TABLE shown_choices (
+    platform TEXT NOT NULL,
+    user_id  TEXT NOT NULL,
+    choices  TEXT NOT NULL,
+    numbered INTEGER NOT NULL,
+    PRIMARY KEY (platform, user_id)
+);
 
 CREATE TABLE processed_updates (
     key TEXT PRIMARY KEY,

@@ -8,17 +8,16 @@ from typing import Any
 
 import aiosqlite
 
-from storage.records import ConversationState
+from storage.records import ConversationState, Shown
 from storage.sqlite._time import text_time, time_text
 
 __all__ = ["SqliteConversations"]
 
-_COLUMNS = """platform, user_id, chat_id, language, flow, step, draft_id, data, offered,
+_COLUMNS = """platform, user_id, chat_id, language, flow, step, draft_id, data,
               started_at, updated_at, reminded_at"""
 
 
 def _state(row: Any) -> ConversationState:
-    offered = json.loads(row[8])
     return ConversationState(
         platform=row[0],
         user_id=row[1],
@@ -28,11 +27,9 @@ def _state(row: Any) -> ConversationState:
         step=row[5],
         draft_id=row[6],
         data=json.loads(row[7]),
-        offered=[(label, value) for label, value in offered["choices"]],
-        numbered=offered["numbered"],
-        started_at=text_time(row[9]),
-        updated_at=text_time(row[10]),
-        reminded_at=text_time(row[11]) if row[11] else None,
+        started_at=text_time(row[8]),
+        updated_at=text_time(row[9]),
+        reminded_at=text_time(row[10]) if row[10] else None,
     )
 
 
@@ -49,10 +46,9 @@ class SqliteConversations:
         return _state(row) if row else None
 
     async def save(self, state: ConversationState) -> None:
-        offered = {"choices": state.offered, "numbered": state.numbered}
         await self._db.execute(
             f"INSERT OR REPLACE INTO conversations ({_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 state.platform,
                 state.user_id,
@@ -62,7 +58,6 @@ class SqliteConversations:
                 state.step,
                 state.draft_id,
                 json.dumps(state.data, ensure_ascii=False),
-                json.dumps(offered, ensure_ascii=False),
                 time_text(state.started_at),
                 time_text(state.updated_at),
                 time_text(state.reminded_at) if state.reminded_at else None,
@@ -93,3 +88,25 @@ class SqliteConversations:
             "DELETE FROM conversations WHERE updated_at < ?", (time_text(before),)
         )
         return cursor.rowcount
+
+    async def shown(self, platform: str, user_id: str) -> Shown | None:
+        async with self._db.execute(
+            "SELECT choices, numbered FROM shown_choices WHERE platform = ? AND user_id = ?",
+            (platform, user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Shown(tuple((label, data) for label, data in json.loads(row[0])), bool(row[1]))
+
+    async def show(self, platform: str, user_id: str, shown: Shown | None) -> None:
+        if shown is None:
+            await self._db.execute(
+                "DELETE FROM shown_choices WHERE platform = ? AND user_id = ?", (platform, user_id)
+            )
+            return
+        await self._db.execute(
+            "INSERT OR REPLACE INTO shown_choices (platform, user_id, choices, numbered) "
+            "VALUES (?, ?, ?, ?)",
+            (platform, user_id, json.dumps(shown.choices, ensure_ascii=False), shown.numbered),
+        )
