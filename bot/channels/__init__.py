@@ -1,0 +1,1 @@
+"""The channels: the only code that knows a platform."""
