@@ -8,22 +8,18 @@ import sys
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.channels.console import ConsoleChannel
 from bot.demo import COORDINATOR_ID, DEMO_UNITS, OFFICER_ID, seed_demo
 from bot.imports import BadFile, BadRows, parse_role, read_people, read_table, read_units
+from bot.links import TelegramLinks
 from bot.settings import Settings, SettingsError, load_settings
 from domain.clock import SystemClock
 from domain.people import Role, new_invite_code
-from handlers import Core, all_flows
-from handlers.messages import Actor
 from storage import Store, open_store
 from storage.records import Member, NewInvite
-from storage.sqlite.migrate import migrations
 
 __all__ = ["main"]
 
@@ -32,16 +28,6 @@ Handler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
 
 class Failed(Exception):
     """A command cannot do what was asked; the message says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Links:
-    """Telegram deep links when the bot's username is known; other platforms use /start CODE."""
-
-    username: str | None
-
-    def invite_link(self, platform: str, code: str) -> str | None:
-        return f"https://t.me/{self.username}?start={code}" if self.username else None
 
 
 @asynccontextmanager
@@ -76,10 +62,10 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 async def _init(settings: Settings, args: argparse.Namespace) -> int:
-    async with _opened(settings):
-        pass
+    async with _opened(settings) as store:
+        version = await store.version()
     print(f"database: {settings.database_path.resolve()}")
-    print(f"schema version: {migrations()[-1][0]}")
+    print(f"schema version: {version}")
     return 0
 
 
@@ -148,7 +134,7 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
         print(f"  for:     {person.name} ({args.person})")
     print(f"  uses:    {uses or 'unlimited'}")
     print(f"  expires: {_local(settings, expires) if expires else 'never'}")
-    link = _Links(settings.telegram_bot_username).invite_link("telegram", invite.code)
+    link = TelegramLinks(settings.telegram_bot_username).invite_link("telegram", invite.code)
     if link:
         print(f"link: {link}")
     else:
@@ -198,24 +184,13 @@ async def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _console(settings: Settings, args: argparse.Namespace) -> int:
-    async with _opened(settings) as store:
-        async with store.transaction() as tx:
-            person = await tx.directory.person_by_external_id(args.person)
-            if person is None:
-                hint = "; run `zoufang demo` first" if args.person == OFFICER_ID else ""
-                raise Failed(f"no person with external_id {args.person}{hint}")
-            user_id = await tx.directory.chat_of(person.id, "console") or f"console-{args.person}"
-            joined = await tx.directory.person_by_identity("console", user_id) is not None
-        if not joined:
-            print(
-                f"{person.name} has no console access: run `zoufang invite --person {args.person}`"
-                " and send /start CODE here",
-                file=sys.stderr,
-            )
-        actor = Actor("console", user_id, user_id, person.name, settings.language)
-        links = _Links(settings.telegram_bot_username)
-        core = Core(store, SystemClock(), settings.zone, settings.language, links, all_flows())
-        await ConsoleChannel(core, actor).run()
+    from bot.app import ConsoleUnavailable, run_console
+
+    try:
+        await run_console(settings, args.person, seed=False)
+    except ConsoleUnavailable as error:
+        hint = "; run `zoufang demo` first" if args.person == OFFICER_ID else ""
+        raise Failed(f"{error}{hint}") from None
     return 0
 
 

@@ -140,4 +140,7 @@ class Tx(Protocol):
 
 class Store(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Tx]: ...
+    async def version(self) -> int:
+        """The schema version in force (the number of the last migration applied)."""
+
     async def close(self) -> None: ...

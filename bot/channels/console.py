@@ -105,6 +105,16 @@ class ConsoleChannel:
                     self._write([f"> {line.strip()}"])
                 return line.strip()
 
+    platform = "console"
+
+    async def deliver(self, chat_id: str, reply: Reply) -> None:
+        """What the bot sends unprompted (a draft reminder) appears in this terminal; messages
+        for other people are shown as such, since a console has no one else to reach."""
+        lines = render(reply, self._t)
+        if chat_id != self._actor.chat_id:
+            lines = [self._t("console.to_other", chat=chat_id), *lines]
+        self._write(["", *lines, ""])
+
     async def run(self) -> None:
         name = self._actor.display_name or self._actor.user_id
         banner = self._t("console.banner", name=name, user=self._actor.user_id)

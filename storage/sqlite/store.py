@@ -50,6 +50,11 @@ class SqliteStore:
                 raise
             await self._db.commit()
 
+    async def version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def close(self) -> None:
         await self._db.close()
 
