@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from datetime import timedelta
@@ -70,6 +71,8 @@ async def run_bot(settings: Settings) -> None:
 
 
 async def _run_telegram(settings: Settings) -> None:
+    # PTB 22 warns on every 429 unless opted in to its timedelta durations (PTB 23's only form).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     from bot.channels.telegram import TelegramChannel  # only this path needs the PTB stack
 
     store = await open_store(settings.database_path)
