@@ -18,45 +18,22 @@ from scheduler.delivery import DeliveryFailed
 from storage import open_store
 from tests.channels.conftest import BOT_TOKEN, TgChat, query, settings_for
 from tests.conftest import Seeded
+from tests.expected import (
+    ASK_COUNT,
+    ASK_MORE,
+    ASK_PEOPLE,
+    ASK_PLACE,
+    KINDS,
+    MENU,
+    REFUSED,
+    TARGETS,
+    review,
+)
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.telegram_objects import make_chat, make_message, make_user
 from tests.transcript import FakeClock
 
-MENU = "≡ 登记走访 上报问题 | 我的走访 帮助"
-TARGETS = "走访的是哪类对象？\n[住户] [企业] [学校]\n[村(寨)] [社区] [其他]"
-ASK_PLACE = "走访地点在哪里？请输入名称或地址（不超过 100 字）。"
-ASK_COUNT = "走访了多少户住户？请输入数字。"
-ASK_PEOPLE = "覆盖多少人？请输入数字。"
-REVIEW_BUTTONS = "[✅ 确认] [❌ 取消]\n[类型] [地点] [数量] [人数]\n[宣传资料] [意见建议] [日期]\n[定位] [照片] [备注]"
-KINDS = "群众反映的是哪类问题？\n[意见建议] [矛盾纠纷] [群众困难]\n[问题线索] [风险隐患]"
-REFUSED = "您好！本机器人仅供大走访工作人员使用。如需加入，请向所在单位或活动办索取邀请链接。"
-ASK_MORE = "走访中群众反映了问题吗？可以直接上报，会关联到这次走访。\n[上报问题]"
 ZONE = ZoneInfo("Asia/Shanghai")
-
-
-def review(**fields: object) -> str:
-    values = {
-        "target": "住户",
-        "place": "珍珠园五村",
-        "count": "15 户",
-        "people": 40,
-        "location": "无",
-        "photos": 0,
-    } | fields
-    return (
-        "请核对走访登记：\n"
-        f"类型：{values['target']}\n"
-        f"地点：{values['place']}\n"
-        f"数量：{values['count']}\n"
-        f"覆盖人数：{values['people']} 人\n"
-        "宣传资料：0 份\n"
-        "意见建议：0 条\n"
-        "日期：2026-11-25（今天）\n"
-        f"定位：{values['location']}\n"
-        f"照片：{values['photos']} 张\n"
-        "备注：无\n"
-        "无误请点【确认】，需要修改请点对应项目。\n" + REVIEW_BUTTONS
-    )
 
 
 def saved(number: int, people: int = 40, place: str = "珍珠园五村") -> list[str]:

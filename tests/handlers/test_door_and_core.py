@@ -11,10 +11,8 @@ from handlers.messages import Photo, Pressed, Text, Unsupported
 from storage import Store
 from storage.records import NewInvite
 from tests.conftest import Seeded, actor
+from tests.expected import MENU, REFUSED
 from tests.transcript import Chat, FakeClock, Links
-
-MENU = "≡ 登记走访 上报问题 | 我的走访 帮助"
-REFUSED = "您好！本机器人仅供大走访工作人员使用。如需加入，请向所在单位或活动办索取邀请链接。"
 
 
 async def test_join_by_invite(core: Core, seeded: Seeded) -> None:

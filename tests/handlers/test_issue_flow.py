@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from storage import Store
+from tests.expected import KINDS, MENU
 from tests.transcript import Chat
-
-MENU = "≡ 登记走访 上报问题 | 我的走访 帮助"
-KINDS = "群众反映的是哪类问题？\n[意见建议] [矛盾纠纷] [群众困难]\n[问题线索] [风险隐患]"
 
 
 async def _describe(officer: Chat) -> None:

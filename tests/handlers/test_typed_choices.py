@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from scheduler.drafts import sweep_drafts
 from storage import Store
+from tests.expected import KINDS
 from tests.transcript import Chat, FakeClock
 
 UNFINISHED = (
     "您有一条未完成的问题上报。要继续它，还是放弃并重新开始？\n[继续未完成的] [放弃并重新开始]"
 )
-KINDS = "群众反映的是哪类问题？\n[意见建议] [矛盾纠纷] [群众困难]\n[问题线索] [风险隐患]"
 
 
 async def test_numbers_answer_the_buttons_just_shown_not_the_flow(officer: Chat) -> None:

@@ -2,44 +2,12 @@
 
 from __future__ import annotations
 
+from tests.expected import MENU, TARGETS, review
 from tests.transcript import Chat
-
-MENU = "≡ 登记走访 上报问题 | 我的走访 帮助"
-TARGETS = "[住户] [企业] [学校]\n[村(寨)] [社区] [其他]"
-REVIEW_BUTTONS = "[✅ 确认] [❌ 取消]\n[类型] [地点] [数量] [人数]\n[宣传资料] [意见建议] [日期]\n[定位] [照片] [备注]"
-
-
-def review(**fields: object) -> str:
-    values = {
-        "target": "住户",
-        "place": "珍珠园五村",
-        "count": "15 户",
-        "people": 40,
-        "materials": 0,
-        "opinions": 0,
-        "date": "2026-11-25（今天）",
-        "location": "无",
-        "photos": 0,
-        "note": "无",
-    } | fields
-    return (
-        "请核对走访登记：\n"
-        f"类型：{values['target']}\n"
-        f"地点：{values['place']}\n"
-        f"数量：{values['count']}\n"
-        f"覆盖人数：{values['people']} 人\n"
-        f"宣传资料：{values['materials']} 份\n"
-        f"意见建议：{values['opinions']} 条\n"
-        f"日期：{values['date']}\n"
-        f"定位：{values['location']}\n"
-        f"照片：{values['photos']} 张\n"
-        f"备注：{values['note']}\n"
-        "无误请点【确认】，需要修改请点对应项目。\n" + REVIEW_BUTTONS
-    )
 
 
 async def test_household_batch_in_six_messages(officer: Chat) -> None:
-    assert await officer.say("/visit") == ["走访的是哪类对象？\n" + TARGETS]
+    assert await officer.say("/visit") == [TARGETS]
     assert await officer.press("住户") == ["走访地点在哪里？请输入名称或地址（不超过 100 字）。"]
     assert await officer.say("珍珠园五村") == ["走访了多少户住户？请输入数字。"]
     assert await officer.say("15") == ["覆盖多少人？请输入数字。"]
