@@ -9,6 +9,14 @@ from typing import Any, Protocol
 from domain.cases import Case
 from domain.people import Invite, Person, Unit
 from domain.visits import VisitSummary
+from storage.ledger_records import (
+    CaseCard,
+    CaseChange,
+    CaseEvent,
+    CaseFilter,
+    CasePage,
+    Recipient,
+)
 from storage.records import (
     ConversationState,
     Member,
@@ -25,6 +33,7 @@ __all__ = [
     "CaseStore",
     "ConversationStore",
     "DirectoryStore",
+    "LedgerStore",
     "OutboxStore",
     "Store",
     "Tx",
@@ -83,6 +92,24 @@ class CaseStore(Protocol):
     async def count_reported_by(self, person_id: int) -> int: ...
 
 
+class LedgerStore(Protocol):
+    """The case ledger: what a person may see of it, and changes that are version-checked."""
+
+    async def subtree(self, unit_id: int) -> tuple[int, ...]: ...
+    async def ancestors(self, unit_id: int) -> tuple[int, ...]: ...
+    async def find(self, search: CaseFilter, offset: int, limit: int) -> CasePage: ...
+    async def card(self, number: str) -> CaseCard | None: ...
+    async def card_by_id(self, case_id: int) -> CaseCard | None: ...
+    async def history(self, case_id: int) -> list[CaseEvent]: ...
+    async def apply(self, change: CaseChange) -> bool:
+        """Move the case; False, with nothing written, if its version moved on meanwhile."""
+
+    async def members_of(self, unit_id: int) -> list[Recipient]: ...
+    async def coordinators(self) -> list[Recipient]: ...
+    async def recipient(self, person_id: int) -> list[Recipient]: ...
+    async def open_due_by(self, last_day: date) -> list[CaseCard]: ...
+
+
 class ConversationStore(Protocol):
     async def get(self, platform: str, user_id: str) -> ConversationState | None: ...
     async def save(self, state: ConversationState) -> None: ...
@@ -130,6 +157,8 @@ class Tx(Protocol):
     def visits(self) -> VisitStore: ...
     @property
     def cases(self) -> CaseStore: ...
+    @property
+    def ledger(self) -> LedgerStore: ...
     @property
     def conversations(self) -> ConversationStore: ...
     @property

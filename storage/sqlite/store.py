@@ -13,6 +13,7 @@ from storage.sqlite.cases import SqliteCases
 from storage.sqlite.conversations import SqliteConversations
 from storage.sqlite.delivery import SqliteOutbox, SqliteUpdateLog
 from storage.sqlite.directory import SqliteDirectory
+from storage.sqlite.ledger import SqliteLedger
 from storage.sqlite.migrate import apply_migrations
 from storage.sqlite.visits import SqliteVisits
 
@@ -26,6 +27,7 @@ class SqliteTx:
         self.directory = SqliteDirectory(db)
         self.visits = SqliteVisits(db)
         self.cases = SqliteCases(db)
+        self.ledger = SqliteLedger(db)
         self.conversations = SqliteConversations(db)
         self.updates = SqliteUpdateLog(db)
         self.outbox = SqliteOutbox(db)
