@@ -11,11 +11,13 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.case_rules import FileCaseRules
 from bot.channels.console import ConsoleChannel
 from bot.demo import OFFICER_ID, seed_demo
 from bot.links import TelegramLinks
 from bot.settings import Settings
 from domain.clock import Clock, SystemClock
+from domain.workdays import DeadlinePolicy
 from handlers import Core, all_flows
 from handlers.messages import Actor
 from i18n import catalog
@@ -44,8 +46,26 @@ def _configure_logging(settings: Settings) -> None:
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
-def _core(settings: Settings, store: Store, clock: Clock, links: TelegramLinks) -> Core:
-    return Core(store, clock, settings.zone, settings.language, links, all_flows())
+async def _case_rules(settings: Settings, store: Store) -> FileCaseRules:
+    """Routing rules and holiday overrides, read once now and again on /reload."""
+    policy = DeadlinePolicy(settings.urgent_workdays, settings.normal_workdays)
+    rules = FileCaseRules(settings.routing_file, settings.calendar_file, policy)
+    async with store.transaction() as tx:
+        units = {unit.code for unit in await tx.directory.units()}
+    for problem in rules.reload(units):
+        log.error(
+            "%s line %s: %s (%s); running without it until /reload succeeds",
+            problem.file,
+            problem.line,
+            problem.code,
+            problem.detail,
+        )
+    return rules
+
+
+async def _core(settings: Settings, store: Store, clock: Clock, links: TelegramLinks) -> Core:
+    rules = await _case_rules(settings, store)
+    return Core(store, clock, settings.zone, settings.language, links, rules, all_flows())
 
 
 def _scheduler(
@@ -78,7 +98,7 @@ async def _run_telegram(settings: Settings) -> None:
     store = await open_store(settings.database_path)
     clock = SystemClock()
     links = TelegramLinks(settings.telegram_bot_username)
-    core = _core(settings, store, clock, links)
+    core = await _core(settings, store, clock, links)
     telegram = TelegramChannel(settings, core, links=links)
     scheduler = _scheduler(settings, store, clock, {"telegram": telegram.sender})
     try:
@@ -105,7 +125,7 @@ async def run_console(settings: Settings, external_id: str, *, seed: bool) -> No
             if person is None:
                 raise ConsoleUnavailable(f"no person with external_id {external_id}")
             user_id = await tx.directory.chat_of(person.id, "console") or f"console-{external_id}"
-        core = _core(settings, store, clock, TelegramLinks(settings.telegram_bot_username))
+        core = await _core(settings, store, clock, TelegramLinks(settings.telegram_bot_username))
         actor = Actor("console", user_id, user_id, person.name, settings.language)
         console = ConsoleChannel(core, actor)
         scheduler = _scheduler(settings, store, clock, {"console": console})

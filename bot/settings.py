@@ -35,6 +35,10 @@ class Settings(BaseModel):
     database_url: str = "sqlite:///data/zoufang.db"
     timezone: str = "Asia/Shanghai"
     language: Literal["zh", "en"] = "zh"
+    routing_file: Path = Path("routing.toml")
+    calendar_file: Path = Path("calendar.toml")
+    urgent_workdays: int = Field(default=3, ge=1, le=60)
+    normal_workdays: int = Field(default=10, ge=1, le=120)
     draft_reminder_minutes: int = Field(default=60, ge=1, le=24 * 60)
     draft_expiry_hours: int = Field(default=24, ge=1, le=24 * 30)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

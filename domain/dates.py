@@ -9,7 +9,13 @@ from enum import StrEnum
 from domain.numerals import parse_count, to_halfwidth
 from domain.visits import MAX_BACKDATE_DAYS
 
-__all__ = ["DateError", "DateProblem", "allowed_visit_dates", "parse_visit_date"]
+__all__ = [
+    "DateError",
+    "DateProblem",
+    "allowed_visit_dates",
+    "parse_deadline",
+    "parse_visit_date",
+]
 
 
 class DateProblem(StrEnum):
@@ -18,6 +24,7 @@ class DateProblem(StrEnum):
     UNREADABLE = "unreadable"
     FUTURE = "future"
     TOO_OLD = "too_old"
+    PAST = "past"
 
 
 class DateError(ValueError):
@@ -126,3 +133,41 @@ def parse_visit_date(text: str, today: date) -> date:
 def allowed_visit_dates(today: date) -> list[date]:
     """The dates a visit may be recorded for, newest first: today back to MAX_BACKDATE_DAYS ago."""
     return [today - timedelta(days=n) for n in range(MAX_BACKDATE_DAYS + 1)]
+
+
+def _next_month_day(month: int, day: int, today: date) -> date | None:
+    """The first date on or after ``today`` that falls on ``month``/``day``."""
+    for year in range(today.year, today.year + _YEARS_BACK):
+        found = _make(year, month, day)
+        if found is not None and found >= today:
+            return found
+    return None
+
+
+def parse_deadline(text: str, today: date) -> date:
+    """A deadline ``text`` names: "2026-12-09", "20261209", "12-09", "12月9日" (the next such
+    date, so "01-05" in December is next year). Raises DateError: UNREADABLE, or PAST."""
+    s = re.sub(r"\s+", "", to_halfwidth(text)).lower()
+    found: date | None = None
+    if m := _FULL_RE.fullmatch(s) or _COMPACT_RE.fullmatch(s):
+        found = _make(int(m[1]), _num(m[2]), _num(m[3]))
+    elif m := _MONTH_DAY_RE.fullmatch(s):
+        found = _next_month_day(_num(m[1]), _num(m[2]), today)
+    if found is None:
+        raise DateError(DateProblem.UNREADABLE)
+    if found < today:
+        raise DateError(DateProblem.PAST)
+    return found
+
+
+def parse_day(text: str, today: date) -> date:
+    """Any date ``text`` names, read as parse_visit_date reads it but with no range limit
+    (for searching by date). Raises DateError(UNREADABLE)."""
+    s = re.sub(r"\s+", "", to_halfwidth(text)).lower()
+    try:
+        found = _read(s, today)
+    except OverflowError:
+        found = None
+    if found is None:
+        raise DateError(DateProblem.UNREADABLE)
+    return found

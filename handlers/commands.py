@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.visits import VisitSummary
-from handlers.context import Ctx
+from handlers.context import Ctx, RulesProblem
 from handlers.menu import main_menu
 from handlers.messages import Choice, Reply
 from i18n import LANGUAGES, catalog
@@ -18,6 +18,7 @@ __all__ = [
     "not_understood",
     "outcome_of",
     "refusal",
+    "reloaded",
     "switch_language",
     "unfinished",
     "welcome",
@@ -139,3 +140,21 @@ async def outcome_of(ctx: Ctx, draft_id: str) -> Reply:
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def reloaded(ctx: Ctx, problems: list[RulesProblem]) -> Reply:
+    """The outcome of `/reload`: in force now, or each problem with its file and line."""
+    if not problems:
+        return Reply(ctx.t("rules.reloaded"))
+    lines = [ctx.t("rules.refused")]
+    lines += [
+        ctx.t(
+            "rules.problem",
+            file=p.file,
+            line=p.line if p.line is not None else "?",
+            problem=ctx.t(f"rules.code.{p.code}"),
+            detail=p.detail,
+        )
+        for p in problems
+    ]
+    return Reply("\n".join(lines))

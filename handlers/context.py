@@ -7,18 +7,42 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from domain.cases import Category, IssueKind, Urgency
 from domain.people import Person
 from handlers.messages import Actor
 from i18n import Catalog
 from storage import Tx
 
-__all__ = ["Ctx", "Links"]
+__all__ = ["CaseRules", "Ctx", "Links", "RulesProblem"]
 
 
 class Links(Protocol):
     """How a platform spells an invite link (Telegram: a t.me deep link)."""
 
     def invite_link(self, platform: str, code: str) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RulesProblem:
+    """One problem in a rules file: which file, which line, a code to translate, the detail."""
+
+    file: str
+    line: int | None
+    code: str
+    detail: str
+
+
+class CaseRules(Protocol):
+    """Proposals for assigning a case: the unit (routing rules) and the deadline (working days)."""
+
+    def propose_unit(self, category: Category, kind: IssueKind, place: str) -> str | None:
+        """The code of the unit the routing rules name, if any rule matches."""
+
+    def propose_deadline(self, urgency: Urgency, today: date) -> tuple[date, tuple[int, ...]]:
+        """The deadline for this urgency, and the years counted Mon–Fri for want of a calendar."""
+
+    def reload(self, unit_codes: set[str]) -> list[RulesProblem]:
+        """Read the rules again; on any problem the rules in force stay and the problems say why."""
 
 
 @dataclass(slots=True)
@@ -30,6 +54,7 @@ class Ctx:
     actor: Actor
     person: Person | None
     links: Links
+    rules: CaseRules
     draft_id: str = ""  # the conversation being answered; saved records carry it
 
     @property

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from domain.clock import Clock
 from handlers import commands
 from handlers.choices import shown_in, typed_choice
-from handlers.context import Ctx, Links
+from handlers.context import CaseRules, Ctx, Links
+from handlers.ledger_routes import ledger_command, ledger_pressed
 from handlers.menu import command_for_label, main_menu
 from handlers.messages import Command, Event, Incoming, Pressed, Reply, Text
 from handlers.oneline_entry import looks_like_visit_line
@@ -35,6 +36,7 @@ class Core:
         zone: ZoneInfo,
         language: str,
         links: Links,
+        rules: CaseRules,
         runner: Runner,
     ) -> None:
         self._store = store
@@ -42,6 +44,7 @@ class Core:
         self._zone = zone
         self._language = language
         self._links = links
+        self._rules = rules
         self._runner = runner
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
@@ -60,7 +63,9 @@ class Core:
                     if person and person.language
                     else language_for(actor.language_code, self._language)
                 )
-                ctx = Ctx(tx, now, self._zone, catalog(language), actor, person, self._links)
+                ctx = Ctx(
+                    tx, now, self._zone, catalog(language), actor, person, self._links, self._rules
+                )
                 shown = await tx.conversations.shown(actor.platform, actor.user_id)
                 replies = await self._route(ctx, state, typed_choice(shown, incoming.event))
                 if replies:
@@ -107,6 +112,12 @@ class Core:
         if name == "my":
             shown = [await commands.my_progress(ctx)]
             return shown + (await self._runner.ask_again(ctx, state) if state else [])
+        if name == "reload" and ctx.member().role.may_invite:
+            units = {unit.code for unit in await ctx.tx.directory.units()}
+            return [commands.reloaded(ctx, self._rules.reload(units))]
+        ledger = await ledger_command(ctx, state, name, args, self._runner)
+        if ledger is not None:
+            return ledger
         flow = _FLOW_COMMANDS.get(name)
         if flow is None or (flow == "invite" and not ctx.member().role.may_invite):
             return [commands.not_understood(ctx)]
@@ -122,6 +133,9 @@ class Core:
             if state and (state.draft_id, state.step) == (pressed.draft_id, pressed.step):
                 return await self._runner.advance(ctx, state, Pressed(pressed.value))
             return await self._stale(ctx, state, pressed.draft_id)
+        ledger = await ledger_pressed(ctx, state, data, self._runner)
+        if ledger is not None:
+            return ledger
         action, _, arg = data.removeprefix("g:").partition(":")
         mine = state is not None and state.draft_id == arg
         if action == "resume" and state is not None and mine:

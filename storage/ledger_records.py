@@ -132,3 +132,5 @@ class Recipient:
     platform: str
     chat_id: str
     language: str | None
+    role: str
+    unit_id: int

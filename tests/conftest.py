@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.case_rules import FileCaseRules
+from domain.clock import Clock
 from domain.people import Role
+from domain.workdays import DeadlinePolicy
 from handlers import Core, all_flows
 from handlers.messages import Actor
 from storage import Store, open_store
@@ -36,9 +39,34 @@ async def store(db_path: Path) -> AsyncIterator[Store]:
     await opened.close()
 
 
+ROUTING = """
+[[rule]]
+kind = "dispute"
+unit = "MAS-SFJ"
+
+[[rule]]
+place_contains = ["湖东路", "珍珠园"]
+unit = "MAS-HS-HDL"
+"""
+
+
+def case_rules(tmp_path: Path) -> FileCaseRules:
+    """Routing for the seeded units, and the holiday library's calendar."""
+    routing = tmp_path / "routing.toml"
+    routing.write_text(ROUTING, encoding="utf-8")
+    rules = FileCaseRules(routing, tmp_path / "no-calendar.toml", DeadlinePolicy())
+    assert rules.reload({unit.code for unit in UNITS}) == []
+    return rules
+
+
+def make_core(store: Store, clock: Clock, tmp_path: Path, links: Links | None = None) -> Core:
+    rules = case_rules(tmp_path)
+    return Core(store, clock, ZONE, "zh", links or Links(), rules, all_flows())
+
+
 @pytest.fixture
-def core(store: Store, clock: FakeClock) -> Core:
-    return Core(store, clock, ZONE, "zh", Links(), all_flows())
+def core(store: Store, clock: FakeClock, tmp_path: Path) -> Core:
+    return make_core(store, clock, tmp_path)
 
 
 @dataclass(frozen=True)
@@ -70,6 +98,9 @@ async def seeded(store: Store, clock: FakeClock) -> Seeded:
         assert city
         await tx.directory.add_invite(NewInvite("OFFICER1", pcs.id, Role.OFFICER, clock.now()))
         await tx.directory.add_invite(NewInvite("COORD001", city.id, Role.COORDINATOR, clock.now()))
+        bureau = await tx.directory.unit_by_code("MAS-SFJ")
+        assert bureau
+        await tx.directory.add_invite(NewInvite("SFJ00001", bureau.id, Role.OFFICER, clock.now()))
     return Seeded("OFFICER1", "COORD001")
 
 
@@ -96,4 +127,13 @@ async def coordinator(core: Core, seeded: Seeded) -> Chat:
     chat = Chat(core, actor("201", "李主任"))
     await chat.say(f"/start {seeded.coordinator_invite}")
     await chat.press("李主任")
+    return chat
+
+
+@pytest.fixture
+async def handler(core: Core, seeded: Seeded) -> Chat:
+    """刘科长 of 市司法局, the unit the routing rules send disputes to."""
+    chat = Chat(core, actor("301", "刘科长"))
+    await chat.say("/start SFJ00001")
+    await chat.press("刘科长")
     return chat

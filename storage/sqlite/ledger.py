@@ -261,7 +261,7 @@ class SqliteLedger:
 
     async def _recipients(self, condition: str, params: tuple[Any, ...]) -> list[Recipient]:
         rows = await self._rows(
-            f"""SELECT p.id, p.name, d.platform, d.chat_id, p.language
+            f"""SELECT p.id, p.name, d.platform, d.chat_id, p.language, p.role, p.unit_id
                 FROM people p
                 JOIN identities d ON d.person_id = p.id
                 LEFT JOIN invites v ON v.id = p.invite_id
@@ -269,7 +269,7 @@ class SqliteLedger:
                 ORDER BY p.id""",
             params,
         )
-        return [Recipient(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        return [Recipient(*r) for r in rows]
 
     async def open_due_by(self, last_day: date) -> list[CaseCard]:
         """Open, assigned cases whose deadline is on or before `last_day`."""

@@ -6,16 +6,17 @@ import io
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from tempfile import mkdtemp
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.channels.console import ConsoleChannel, parse_line, render
 from bot.demo import DemoIds, seed_demo
-from handlers import Core, all_flows
 from handlers.messages import Actor, Choice, Command, Location, Photo, Reply, Text
 from i18n import catalog
 from storage import Store, open_store
+from tests.conftest import make_core
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday 10:00 in Shanghai
@@ -47,7 +48,7 @@ async def demo(store: Store) -> DemoIds:
 
 async def chat(store: Store, script: str, actor: Actor = OFFICER) -> list[str]:
     """Everything the console prints while the script is typed into it."""
-    core = Core(store, FixedClock(), ZONE, "zh", Links(), all_flows())
+    core = make_core(store, FixedClock(), Path(mkdtemp()))
     output = io.StringIO()
     await ConsoleChannel(core, actor, io.StringIO(script), output).run()
     return output.getvalue().splitlines()

@@ -12,12 +12,12 @@ import pytest
 
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_render import MAX_TEXT, split_text
-from handlers import Core, all_flows
+from handlers import Core
 from handlers.messages import Choice, Document, Image, Reply
 from scheduler.delivery import DeliveryFailed
 from storage import open_store
 from tests.channels.conftest import BOT_TOKEN, TgChat, query, settings_for
-from tests.conftest import Seeded
+from tests.conftest import Seeded, make_core
 from tests.expected import (
     ASK_COUNT,
     ASK_MORE,
@@ -161,7 +161,7 @@ async def test_a_restart_mid_visit_continues_at_the_same_step(
     await channel.stop()
 
     store = await open_store(db_path)  # a new process: new connection, core and channel
-    core = Core(store, clock, ZONE, "zh", channel.links, all_flows())
+    core = make_core(store, clock, db_path.parent, channel.links)
     restarted = TelegramChannel(settings_for(api), core)
     await restarted.start()
     try:

@@ -9,17 +9,16 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
 from bot.cli import main
 from domain.clock import SystemClock
-from handlers import Core, all_flows
 from handlers.messages import Actor, Command, Incoming, Pressed, Reply
 from storage import open_store
 from storage.sqlite.migrate import migrations
+from tests.conftest import make_core
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TABLES = ("units", "people", "invites", "identities", "visits", "cases")
@@ -236,7 +235,7 @@ async def join(db: Path, code: str, user_id: str, name: str) -> list[Reply]:
     """Join with an invite the way a person does in the chat: /start CODE, then the name button."""
     store = await open_store(db)
     try:
-        core = Core(store, SystemClock(), ZoneInfo("Asia/Shanghai"), "zh", Links(), all_flows())
+        core = make_core(store, SystemClock(), db.parent)
         actor = Actor("telegram", user_id, user_id, name, "zh")
         asked = await core.handle(Incoming(actor, Command("start", code)))
         suggested = asked[-1].choices[0][0]

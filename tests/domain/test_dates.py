@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from domain.dates import DateError, DateProblem, allowed_visit_dates, parse_visit_date
+from domain.dates import (
+    DateError,
+    DateProblem,
+    allowed_visit_dates,
+    parse_day,
+    parse_deadline,
+    parse_visit_date,
+)
 from domain.visits import MAX_BACKDATE_DAYS
 
 MID_MONTH = date(2026, 11, 25)
@@ -113,3 +120,40 @@ def test_allowed_visit_dates_run_from_today_back() -> None:
 def test_hostile_text_is_only_unreadable(text: str) -> None:
     with pytest.raises(DateError):
         parse_visit_date(text, MID_MONTH)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-09", date(2026, 12, 9)),
+        ("20261209", date(2026, 12, 9)),
+        ("12-09", date(2026, 12, 9)),
+        ("12月9日", date(2026, 12, 9)),
+        ("11-25", date(2026, 11, 25)),
+        ("01-05", date(2027, 1, 5)),
+    ],
+)
+def test_deadlines_look_forward(text: str, expected: date) -> None:
+    assert parse_deadline(text, date(2026, 11, 25)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("2026-11-24", DateProblem.PAST),
+        ("明年", DateProblem.UNREADABLE),
+        ("13-40", DateProblem.UNREADABLE),
+    ],
+)
+def test_bad_deadlines(text: str, problem: DateProblem) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_deadline(text, date(2026, 11, 25))
+    assert caught.value.problem is problem
+
+
+def test_any_past_day_for_searching() -> None:
+    today = date(2026, 11, 25)
+    assert parse_day("11-01", today) == date(2026, 11, 1)
+    assert parse_day("2025-03-01", today) == date(2025, 3, 1)
+    with pytest.raises(DateError):
+        parse_day("soon", today)

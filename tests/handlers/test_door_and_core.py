@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
+from pathlib import Path
 
 from domain.people import Role
-from handlers import Core, all_flows
+from handlers import Core
 from handlers.messages import Photo, Pressed, Text, Unsupported
 from storage import Store
 from storage.records import NewInvite
-from tests.conftest import Seeded, actor
+from tests.conftest import Seeded, actor, make_core
 from tests.expected import MENU, REFUSED
-from tests.transcript import Chat, FakeClock, Links
+from tests.transcript import Chat, FakeClock
 
 
 async def test_join_by_invite(core: Core, seeded: Seeded) -> None:
@@ -112,13 +112,13 @@ async def test_a_repeated_platform_update_is_handled_once(officer: Chat) -> None
     assert "今天：1 批次" in (await officer.say("/my"))[0]
 
 
-async def test_a_restart_loses_no_draft(officer: Chat, store: Store, clock: FakeClock) -> None:
+async def test_a_restart_loses_no_draft(
+    officer: Chat, store: Store, clock: FakeClock, tmp_path: Path
+) -> None:
     await officer.say("/visit")
     await officer.press("住户")
     await officer.say("珍珠园五村")
-    restarted = Chat(
-        Core(store, clock, ZoneInfo("Asia/Shanghai"), "zh", Links(), all_flows()), officer.actor
-    )
+    restarted = Chat(make_core(store, clock, tmp_path), officer.actor)
     assert await restarted.say("15") == ["覆盖多少人？请输入数字。"]
 
 
