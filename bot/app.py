@@ -22,7 +22,7 @@ from handlers import Core, all_flows
 from handlers.messages import Actor
 from i18n import catalog
 from scheduler.delivery import Sender
-from scheduler.jobs import build_scheduler
+from scheduler.jobs import Campaign, build_scheduler
 from scheduler.outbox import OutboxWorker
 from storage import Store, open_store
 
@@ -69,15 +69,17 @@ async def _core(settings: Settings, store: Store, clock: Clock, links: TelegramL
 
 
 def _scheduler(
-    settings: Settings, store: Store, clock: Clock, senders: dict[str, Sender]
+    settings: Settings, store: Store, clock: Clock, core: Core, senders: dict[str, Sender]
 ) -> AsyncIOScheduler:
-    return build_scheduler(
-        store,
-        clock,
-        OutboxWorker(store, senders, clock),
+    campaign = Campaign(
+        zone=settings.zone,
+        language=settings.language,
+        links=core.links,
+        rules=core.rules,
         remind_after=timedelta(minutes=settings.draft_reminder_minutes),
         expire_after=timedelta(hours=settings.draft_expiry_hours),
     )
+    return build_scheduler(store, clock, OutboxWorker(store, senders, clock), campaign)
 
 
 async def run_bot(settings: Settings) -> None:
@@ -100,7 +102,7 @@ async def _run_telegram(settings: Settings) -> None:
     links = TelegramLinks(settings.telegram_bot_username)
     core = await _core(settings, store, clock, links)
     telegram = TelegramChannel(settings, core, links=links)
-    scheduler = _scheduler(settings, store, clock, {"telegram": telegram.sender})
+    scheduler = _scheduler(settings, store, clock, core, {"telegram": telegram.sender})
     try:
         await telegram.start()
         scheduler.start()
@@ -128,7 +130,7 @@ async def run_console(settings: Settings, external_id: str, *, seed: bool) -> No
         core = await _core(settings, store, clock, TelegramLinks(settings.telegram_bot_username))
         actor = Actor("console", user_id, user_id, person.name, settings.language)
         console = ConsoleChannel(core, actor)
-        scheduler = _scheduler(settings, store, clock, {"console": console})
+        scheduler = _scheduler(settings, store, clock, core, {"console": console})
         scheduler.start()
         try:
             await console.run()

@@ -10,6 +10,7 @@ from domain.routing import RoutingFileError, RoutingRules, load_rules
 from domain.workdays import (
     CalendarFileError,
     DeadlinePolicy,
+    UnknownCalendar,
     WorkCalendar,
     deadline_for,
     parse_calendar,
@@ -70,6 +71,11 @@ class FileCaseRules:
         deadline = deadline_for(urgency, today, self._calendar, self._policy)
         return deadline.due, tuple(sorted(deadline.guessed_years))
 
-    @property
-    def calendar(self) -> WorkCalendar:
-        return self._calendar
+    def is_workday(self, day: date) -> bool:
+        try:
+            return self._calendar.is_workday(day)
+        except UnknownCalendar:
+            return day.weekday() < 5
+
+    def next_workday(self, day: date) -> date:
+        return self._calendar.add_workdays_or_weekdays(day, 1)[0]

@@ -114,10 +114,13 @@ async def _proceed(ctx: Ctx, d: CaseDraft) -> Go:
 
 
 async def _begin(ctx: Ctx, args: str, d: CaseDraft) -> Go:
-    """`args`: "ACTION ID:VERSION ID:VERSION …"."""
+    """`args`: "ACTION ID:VERSION ID:VERSION …", optionally "tag=TAG" (a one-tap answer)."""
     action, *cases = args.split()
     d.action = Action(action)
     for case in cases:
+        if case.startswith("tag="):
+            d.tag = ProgressTag(case[4:])
+            continue
         case_id, version = case.split(":")
         d.case_ids.append(int(case_id))
         d.versions.append(int(version))

@@ -8,6 +8,7 @@ from domain.case_flow import Action, Status
 from handlers.case_access import relations_to
 from handlers.case_card import card_reply
 from handlers.context import Ctx
+from handlers.messages import Choice
 from i18n import catalog
 from scheduler.delivery import reply_to_payload
 from storage.ledger_records import CaseCard, Recipient
@@ -36,15 +37,25 @@ async def _recipients(ctx: Ctx, card: CaseCard, who: str) -> list[Recipient]:
     return await ledger.recipient(card.reporter_id)
 
 
-async def tell(ctx: Ctx, card: CaseCard, recipient: Recipient, key: str, dedup: str) -> None:
-    """Queue the card for one person, in their language, with the buttons they may press."""
+async def tell(
+    ctx: Ctx,
+    card: CaseCard,
+    recipient: Recipient,
+    key: str,
+    dedup: str,
+    answers: tuple[Choice, ...] = (),
+) -> bool:
+    """Queue the card for one person, in their language, with the buttons they may press
+    (`answers` first, when the message asks for something). False if already queued."""
     person = await ctx.tx.directory.person(recipient.person_id)
     if person is None:
-        return
+        return False
     theirs = replace(ctx, t=catalog(recipient.language or ctx.t.language), person=person)
     notice = theirs.t(f"ledger.notify.{key}", number=card.number)
     reply = await card_reply(theirs, card, await relations_to(theirs, card), notice=notice)
-    await ctx.tx.outbox.enqueue(
+    if answers:
+        reply = replace(reply, choices=(answers, *reply.choices))
+    return await ctx.tx.outbox.enqueue(
         recipient.platform, recipient.chat_id, reply_to_payload(reply), ctx.now, dedup_key=dedup
     )
 

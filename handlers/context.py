@@ -41,6 +41,11 @@ class CaseRules(Protocol):
     def propose_deadline(self, urgency: Urgency, today: date) -> tuple[date, tuple[int, ...]]:
         """The deadline for this urgency, and the years counted Mon–Fri for want of a calendar."""
 
+    def is_workday(self, day: date) -> bool:
+        """A working day (Mon–Fri for a year whose holiday calendar is not known)."""
+
+    def next_workday(self, day: date) -> date: ...
+
     def reload(self, unit_codes: set[str]) -> list[RulesProblem]:
         """Read the rules again; on any problem the rules in force stay and the problems say why."""
 
@@ -63,6 +68,13 @@ class Ctx:
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
+
+    @classmethod
+    def for_system(
+        cls, tx: Tx, now: datetime, zone: ZoneInfo, t: Catalog, links: Links, rules: CaseRules
+    ) -> Ctx:
+        """The context of a scheduled job: nobody is writing; messages go out through the outbox."""
+        return cls(tx, now, zone, t, Actor("system", "system", "system"), None, links, rules)
 
     def member(self) -> Person:
         """The person writing; flows past the door are only run for members."""

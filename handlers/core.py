@@ -47,6 +47,14 @@ class Core:
         self._rules = rules
         self._runner = runner
 
+    @property
+    def links(self) -> Links:
+        return self._links
+
+    @property
+    def rules(self) -> CaseRules:
+        return self._rules
+
     async def handle(self, incoming: Incoming) -> list[Reply]:
         try:
             async with self._store.transaction() as tx:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from domain.case_flow import Action, ActionRequest, Status
+from domain.case_flow import Action, ActionRequest, ProgressTag, Status
 from handlers import commands
 from handlers.case_access import scope_of, visible
 from handlers.case_action import needs_input
@@ -79,12 +79,15 @@ async def ledger_pressed(
     if kind == "l":
         offset, _, args = rest.partition(":")
         return [await list_cases(ctx, args, int(offset) if offset.isdigit() else 0)]
-    if kind != "k":
+    if kind not in ("k", "t"):
         return None
     parts = rest.split(":")
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
         return None
-    case_id, version, action = int(parts[0]), int(parts[1]), Action(parts[2])
+    case_id, version = int(parts[0]), int(parts[1])
+    # "k": an action's button; "t": a one-tap answer to the weekly progress request
+    action = Action(parts[2]) if kind == "k" else Action.PROGRESS
+    extra = f" tag={ProgressTag(parts[2]).value}" if kind == "t" else ""
     if not needs_input(action):
         return await act(ctx, case_id, version, action, ActionRequest())
     current = await as_drawn(ctx, case_id, version)
@@ -92,4 +95,4 @@ async def ledger_pressed(
         return current
     if state is not None:
         return [commands.unfinished(ctx, state, "case")]
-    return await runner.start(ctx, "case", f"{action.value} {case_id}:{version}")
+    return await runner.start(ctx, "case", f"{action.value} {case_id}:{version}{extra}")

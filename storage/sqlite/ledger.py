@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
@@ -271,10 +271,20 @@ class SqliteLedger:
         )
         return [Recipient(*r) for r in rows]
 
-    async def open_due_by(self, last_day: date) -> list[CaseCard]:
-        """Open, assigned cases whose deadline is on or before `last_day`."""
+    async def due_between(self, first: date, last: date) -> list[CaseCard]:
+        """Cases a unit is working on whose deadline falls in [first, last]."""
         rows = await self._rows(
-            _CARD + f" WHERE c.deadline <= ? AND c.status NOT IN {_CLOSED_SQL} ORDER BY c.deadline",
-            (day_text(last_day),),
+            _CARD + " WHERE c.deadline BETWEEN ? AND ? AND c.status IN "
+            "('assigned', 'in_progress', 'pending_followup') ORDER BY c.deadline, c.id",
+            (day_text(first), day_text(last)),
+        )
+        return [_card(row) for row in rows]
+
+    async def needing_progress(self, before: datetime) -> list[CaseCard]:
+        """Cases in progress with no progress note (nor assignment) since `before`."""
+        rows = await self._rows(
+            _CARD + " WHERE c.status = 'in_progress' "
+            "AND coalesce(c.last_progress_at, c.assigned_at, c.created_at) < ? ORDER BY c.id",
+            (time_text(before),),
         )
         return [_card(row) for row in rows]

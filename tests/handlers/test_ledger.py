@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from handlers.messages import Pressed
 from scheduler.delivery import reply_from_payload
 from storage import Store
@@ -184,3 +186,21 @@ async def test_dissatisfied_reopens_and_overdue_is_flagged(
     await handler.say("仍有杂物")
     reopened = (await handler.press("不满意"))[0]
     assert "问题 261125-001【办理中】" in reopened
+
+
+async def test_reload_refuses_a_bad_rules_file_and_keeps_the_old_rules(
+    officer: Chat, coordinator: Chat, tmp_path: Path
+) -> None:
+    rules = tmp_path / "routing.toml"
+    rules.write_text('[[rule]]\nkind = "dispute"\nunit = "MAS-SFJ"\n\n[[rule]]\nunit = "NOPE"\n')
+    assert (await coordinator.say("/reload"))[0].startswith(
+        "规则文件有问题，未载入，原规则继续有效：\nrouting.toml 第 5 行：未知的单位代码（"
+    )
+    await _log_dispute(officer, place="湖东路88号")
+    # the rules loaded at start (disputes → 市司法局) are still in force
+    assert "[建议：市司法局]" in (await coordinator.say("/assign 261125-001"))[0]
+    await coordinator.say("/cancel")
+    rules.write_text('[[rule]]\nplace_contains = "湖东路"\nunit = "MAS-HS-HDL"\n')
+    assert await coordinator.say("/reload") == ["✅ 交办规则和节假日安排已重新载入。"]
+    assert "[建议：湖东路街道]" in (await coordinator.say("/assign 261125-001"))[0]
+    assert (await officer.say("/reload"))[0].startswith("没看懂这条消息")
