@@ -8,6 +8,7 @@ import aiosqlite
 
 from domain.cases import Case, CaseStatus, Category, IssueKind, case_number
 from storage.records import NewCase
+from storage.sqlite._query import fetch_all, fetch_one
 from storage.sqlite._time import day_text, text_time, time_text
 
 __all__ = ["SqliteCases"]
@@ -35,12 +36,12 @@ class SqliteCases:
 
     async def _next_number(self, case: NewCase) -> str:
         day = day_text(case.local_day)
-        async with self._db.execute(
+        row = await fetch_one(
+            self._db,
             """INSERT INTO case_numbers (day, last) VALUES (?, 1)
                ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last""",
             (day,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         assert row is not None
         return case_number(case.local_day, int(row[0]))
 
@@ -89,19 +90,17 @@ class SqliteCases:
         return stored
 
     async def by_draft(self, draft_id: str) -> Case | None:
-        async with self._db.execute(_CASE + " WHERE draft_id = ?", (draft_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(self._db, _CASE + " WHERE draft_id = ?", (draft_id,))
         return _case(row) if row else None
 
     async def reported_by(self, person_id: int, limit: int) -> list[Case]:
-        async with self._db.execute(
-            _CASE + " WHERE reporter_id = ? ORDER BY id DESC LIMIT ?", (person_id, limit)
-        ) as cursor:
-            return [_case(row) for row in await cursor.fetchall()]
+        rows = await fetch_all(
+            self._db, _CASE + " WHERE reporter_id = ? ORDER BY id DESC LIMIT ?", (person_id, limit)
+        )
+        return [_case(row) for row in rows]
 
     async def count_reported_by(self, person_id: int) -> int:
-        async with self._db.execute(
-            "SELECT count(*) FROM cases WHERE reporter_id = ?", (person_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(
+            self._db, "SELECT count(*) FROM cases WHERE reporter_id = ?", (person_id,)
+        )
         return int(row[0]) if row else 0

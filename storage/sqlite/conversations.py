@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from storage.records import ConversationState, Shown
+from storage.sqlite._query import fetch_all, fetch_one
 from storage.sqlite._time import text_time, time_text
 
 __all__ = ["SqliteConversations"]
@@ -38,11 +39,11 @@ class SqliteConversations:
         self._db = db
 
     async def get(self, platform: str, user_id: str) -> ConversationState | None:
-        async with self._db.execute(
+        row = await fetch_one(
+            self._db,
             f"SELECT {_COLUMNS} FROM conversations WHERE platform = ? AND user_id = ?",
             (platform, user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return _state(row) if row else None
 
     async def save(self, state: ConversationState) -> None:
@@ -70,12 +71,13 @@ class SqliteConversations:
         )
 
     async def idle_since(self, before: datetime) -> list[ConversationState]:
-        async with self._db.execute(
+        rows = await fetch_all(
+            self._db,
             f"""SELECT {_COLUMNS} FROM conversations
                 WHERE updated_at < ? AND reminded_at IS NULL ORDER BY updated_at""",
             (time_text(before),),
-        ) as cursor:
-            return [_state(row) for row in await cursor.fetchall()]
+        )
+        return [_state(row) for row in rows]
 
     async def mark_reminded(self, platform: str, user_id: str, at: datetime) -> None:
         await self._db.execute(
@@ -90,11 +92,11 @@ class SqliteConversations:
         return cursor.rowcount
 
     async def shown(self, platform: str, user_id: str) -> Shown | None:
-        async with self._db.execute(
+        row = await fetch_one(
+            self._db,
             "SELECT choices, numbered FROM shown_choices WHERE platform = ? AND user_id = ?",
             (platform, user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         return Shown(tuple((label, data) for label, data in json.loads(row[0])), bool(row[1]))

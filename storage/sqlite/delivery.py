@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from storage.records import OutboxItem
+from storage.sqlite._query import fetch_all
 from storage.sqlite._time import time_text
 
 __all__ = ["SqliteOutbox", "SqliteUpdateLog"]
@@ -60,12 +61,12 @@ class SqliteOutbox:
         return cursor.rowcount == 1
 
     async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
-        async with self._db.execute(
+        rows = await fetch_all(
+            self._db,
             """SELECT id, platform, chat_id, payload, attempts FROM outbox
                WHERE status = 'pending' AND due_at <= ? ORDER BY id LIMIT ?""",
             (time_text(now), limit),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [
             OutboxItem(
                 id=r[0], platform=r[1], chat_id=r[2], payload=json.loads(r[3]), attempts=r[4]

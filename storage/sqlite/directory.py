@@ -9,6 +9,7 @@ import aiosqlite
 
 from domain.people import Invite, Person, Role, Unit
 from storage.records import Member, NewInvite, NewPerson, NewUnit
+from storage.sqlite._query import fetch_all, fetch_one
 from storage.sqlite._time import text_time, time_text
 
 __all__ = ["SqliteDirectory"]
@@ -61,12 +62,10 @@ class SqliteDirectory:
         self._db = db
 
     async def _one(self, sql: str, *params: Any) -> Any:
-        async with self._db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        return await fetch_one(self._db, sql, params)
 
     async def _all(self, sql: str, *params: Any) -> list[Any]:
-        async with self._db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return await fetch_all(self._db, sql, params)
 
     async def person_by_identity(self, platform: str, user_id: str) -> Person | None:
         row = await self._one(

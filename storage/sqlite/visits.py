@@ -8,6 +8,7 @@ import aiosqlite
 
 from domain.visits import VisitSummary
 from storage.records import NewVisit
+from storage.sqlite._query import fetch_all, fetch_one
 from storage.sqlite._time import day_text, time_text
 
 __all__ = ["SqliteVisits"]
@@ -49,34 +50,31 @@ class SqliteVisits:
         return visit_id
 
     async def id_for_draft(self, draft_id: str) -> int | None:
-        async with self._db.execute(
-            "SELECT id FROM visits WHERE draft_id = ?", (draft_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(self._db, "SELECT id FROM visits WHERE draft_id = ?", (draft_id,))
         return int(row[0]) if row else None
 
     async def place_of(self, visit_id: int) -> str | None:
-        async with self._db.execute("SELECT place FROM visits WHERE id = ?", (visit_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(self._db, "SELECT place FROM visits WHERE id = ?", (visit_id,))
         return str(row[0]) if row else None
 
     async def recent_places(self, person_id: int, limit: int) -> list[str]:
         # Bounded to the newest rows first so an officer with years of visits stays cheap.
-        async with self._db.execute(
+        rows = await fetch_all(
+            self._db,
             """SELECT place FROM (
                    SELECT place, id FROM visits WHERE person_id = ? ORDER BY id DESC LIMIT 200
                ) GROUP BY place ORDER BY max(id) DESC LIMIT ?""",
             (person_id, limit),
-        ) as cursor:
-            return [str(row[0]) for row in await cursor.fetchall()]
+        )
+        return [str(row[0]) for row in rows]
 
     async def summary(self, person_id: int, first: date, last: date) -> VisitSummary:
-        async with self._db.execute(
+        row = await fetch_one(
+            self._db,
             """SELECT count(*), coalesce(sum(count), 0), coalesce(sum(people), 0),
                       coalesce(sum(materials), 0), coalesce(sum(opinions), 0)
                FROM visits WHERE person_id = ? AND visit_date BETWEEN ? AND ?""",
             (person_id, day_text(first), day_text(last)),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         assert row is not None
         return VisitSummary(*map(int, row))
