@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.demo import COORDINATOR_ID, DEMO_UNITS, OFFICER_ID, seed_demo
+from bot.export_command import ExportError, add_export_arguments, run_export
 from bot.imports import BadFile, BadRows, parse_role, read_people, read_table, read_units
 from bot.links import TelegramLinks
 from bot.settings import Settings, SettingsError, load_settings
@@ -194,6 +195,13 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        return await run_export(settings, args)
+    except ExportError as error:
+        raise Failed(str(error)) from None
+
+
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import run_bot  # the composition root pulls in every platform; only `run` needs it
 
@@ -262,6 +270,9 @@ def _parser() -> argparse.ArgumentParser:
     command("demo", _demo, "seed demo units, people and visits; running it again changes nothing")
     console = command("console", _console, "chat with the bot in this terminal (控制台)")
     console.add_argument("--as", dest="person", metavar="EXTERNAL_ID", default=OFFICER_ID)
+    add_export_arguments(
+        command("export", _export, "write the case or visit ledger to .xlsx or .csv (导出台账)")
+    )
     command("run", _run, "start the bot (启动)")
     return parser
 

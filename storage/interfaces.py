@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -13,9 +14,11 @@ from storage.ledger_records import (
     CaseCard,
     CaseChange,
     CaseEvent,
+    CaseExportRow,
     CaseFilter,
     CasePage,
     Recipient,
+    VisitExportRow,
 )
 from storage.records import (
     ConversationState,
@@ -35,6 +38,7 @@ __all__ = [
     "DirectoryStore",
     "LedgerStore",
     "OutboxStore",
+    "Reader",
     "Store",
     "Tx",
     "UpdateLog",
@@ -109,6 +113,10 @@ class LedgerStore(Protocol):
     async def recipient(self, person_id: int) -> list[Recipient]: ...
     async def due_between(self, first: date, last: date) -> list[CaseCard]: ...
     async def needing_progress(self, before: datetime) -> list[CaseCard]: ...
+    async def log_export(
+        self, person_id: int | None, via: str, what: str, full: bool, rows: int, at: datetime
+    ) -> None:
+        """Record an export of the ledger (full ones carry residents' names and phones)."""
 
 
 class ConversationStore(Protocol):
@@ -168,8 +176,28 @@ class Tx(Protocol):
     def outbox(self) -> OutboxStore: ...
 
 
+class Reader(Protocol):
+    """A read-only snapshot for long reads (exports): it never holds up, or waits for, writers.
+
+    Rows are streamed; counts and rows come from the same snapshot, so they agree.
+    """
+
+    async def count_cases(self, search: CaseFilter) -> int: ...
+    def export_cases(self, search: CaseFilter) -> AsyncIterator[CaseExportRow]: ...
+    async def count_visits(
+        self, first: date | None, last: date | None, unit_ids: tuple[int, ...]
+    ) -> int: ...
+    def export_visits(
+        self, first: date | None, last: date | None, unit_ids: tuple[int, ...]
+    ) -> AsyncIterator[VisitExportRow]:
+        """Visits dated first..last (both included; None: open-ended) of the units (none: all)."""
+
+
 class Store(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Tx]: ...
+    def reading(self) -> AbstractAsyncContextManager[Reader]:
+        """A read-only snapshot on a connection of its own, for exports."""
+
     async def version(self) -> int:
         """The schema version in force (the number of the last migration applied)."""
 

@@ -10,11 +10,13 @@ __all__ = [
     "CaseCard",
     "CaseChange",
     "CaseEvent",
+    "CaseExportRow",
     "CaseFilter",
     "CasePage",
     "CaseRow",
     "Recipient",
     "Scope",
+    "VisitExportRow",
 ]
 
 
@@ -134,3 +136,51 @@ class Recipient:
     language: str | None
     role: str
     unit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CaseExportRow:
+    """One line of the case ledger as exported: the case, who holds it, its latest progress."""
+
+    number: str
+    created_at: datetime
+    category: str
+    kind: str
+    urgency: str
+    description: str
+    place: str
+    resident_name: str | None
+    resident_phone: str | None
+    reporter_name: str
+    reporter_unit_name: str
+    holder_unit_name: str | None
+    assigned_at: datetime | None
+    deadline: date | None
+    status: str
+    progress_note: str | None
+    resolution: str | None
+    closed_at: datetime | None
+    contact_method: str | None
+    followup_response: str | None
+    satisfaction: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitExportRow:
+    """One line of the visit ledger as exported."""
+
+    id: int
+    visit_date: date
+    officer_name: str
+    unit_name: str
+    target: str
+    place: str
+    count: int
+    people: int
+    materials: int
+    opinions: int
+    latitude: float | None
+    longitude: float | None
+    note: str | None
+    photos: int
+    created_at: datetime

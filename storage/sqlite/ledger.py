@@ -288,3 +288,12 @@ class SqliteLedger:
             (time_text(before),),
         )
         return [_card(row) for row in rows]
+
+    async def log_export(
+        self, person_id: int | None, via: str, what: str, full: bool, rows: int, at: datetime
+    ) -> None:
+        await self._db.execute(
+            """INSERT INTO export_log (person_id, via, what, full_data, row_count, at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (person_id, via, what, int(full), rows, time_text(at)),
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
@@ -15,6 +15,7 @@ from storage.sqlite.delivery import SqliteOutbox, SqliteUpdateLog
 from storage.sqlite.directory import SqliteDirectory
 from storage.sqlite.ledger import SqliteLedger
 from storage.sqlite.migrate import apply_migrations
+from storage.sqlite.reader import SqliteReader, open_reader
 from storage.sqlite.visits import SqliteVisits
 
 __all__ = ["SqliteStore", "SqliteTx", "open_store"]
@@ -37,8 +38,9 @@ class SqliteStore:
     """SQLite in WAL mode. Transactions are serialised: SQLite has one writer anyway,
     and a queue in-process is cheaper than busy-waiting on the file lock."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: Path | None = None) -> None:
         self._db = db
+        self._path = path
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
@@ -51,6 +53,12 @@ class SqliteStore:
                 await self._db.rollback()
                 raise
             await self._db.commit()
+
+    def reading(self) -> AbstractAsyncContextManager[SqliteReader]:
+        """A read-only snapshot on a second connection: a long export never takes the lock."""
+        if self._path is None:
+            raise RuntimeError("this store was opened without its file's path")
+        return open_reader(self._path)
 
     async def version(self) -> int:
         async with self._db.execute("PRAGMA user_version") as cursor:
@@ -73,4 +81,4 @@ async def open_store(path: Path) -> SqliteStore:
     await db.execute("PRAGMA foreign_keys = ON")
     await db.execute("PRAGMA busy_timeout = 5000")
     await apply_migrations(db)
-    return SqliteStore(db)
+    return SqliteStore(db, path)

@@ -1,0 +1,1 @@
+"""Exports of the case and visit ledgers to XLSX and CSV."""
