@@ -88,7 +88,12 @@ async def list_cases(ctx: Ctx, args: str, offset: int = 0) -> Reply:
     if page.total == 0:
         return Reply(t("ledger.list_empty"))
     lines = [
-        t("ledger.list_header", first=offset + 1, last=offset + len(page.rows), total=page.total)
+        t(
+            "ledger.list_header",
+            first=offset + 1,
+            last=offset + len(page.rows),
+            total=f"{page.total}+" if page.more else page.total,
+        )
     ]
     for row in page.rows:
         lines.append(
@@ -107,7 +112,7 @@ async def list_cases(ctx: Ctx, args: str, offset: int = 0) -> Reply:
     if len(args.encode()) <= _MAX_PAGING_ARGS:
         if offset > 0:
             paging.append(Choice(t("ledger.previous"), f"l:{max(offset - PAGE, 0)}:{args}"))
-        if offset + PAGE < page.total:
+        if offset + PAGE < page.total or page.more:
             paging.append(Choice(t("ledger.next"), f"l:{offset + PAGE}:{args}"))
     elif page.total > PAGE:
         lines.append(t("ledger.narrow_down"))

@@ -56,8 +56,11 @@ class CaseRow:
 
 @dataclass(frozen=True, slots=True)
 class CasePage:
+    """A page of rows; `total` counts matches up to a cap, and `more` says there were more."""
+
     rows: tuple[CaseRow, ...]
     total: int
+    more: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,13 +7,17 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+from domain.cases import CaseStatus, Category, IssueKind, Urgency
 from domain.people import Role
 from domain.visits import VisitSummary
 from handlers.messages import Pressed
 from storage import Store, open_store
-from storage.records import NewInvite
+from storage.ledger_records import CaseFilter, Scope
+from storage.records import NewCase, NewInvite, NewPerson
+from storage.sqlite.ledger import COUNT_CAP
 from storage.sqlite.migrate import migrations
 from storage.sqlite.visits import SqliteVisits
+from tests.conftest import UNITS
 from tests.transcript import Chat, FakeClock
 
 
@@ -66,3 +70,38 @@ async def test_a_failure_mid_step_writes_nothing_and_keeps_the_step(
     async with store.transaction() as tx:
         assert await tx.visits.summary(1, today, today) == VisitSummary()
     assert (await officer.send(confirm))[0].startswith("✅ 走访已登记（记录 #1）")
+
+
+async def test_a_broad_filter_counts_up_to_the_cap(store: Store, clock: FakeClock) -> None:
+    async with store.transaction() as tx:
+        await tx.directory.add_units(UNITS)
+        await tx.directory.add_people(
+            [NewPerson("赵六", "MAS-SFJ", Role.OFFICER, external_id="E-1")], clock.now()
+        )
+        person = await tx.directory.person_by_external_id("E-1")
+        assert person is not None
+        for n in range(COUNT_CAP + 1):
+            await tx.cases.add(
+                NewCase(
+                    draft_id=f"d{n}",
+                    reporter_id=person.id,
+                    reporter_unit_id=person.unit_id,
+                    kind=IssueKind.OPINION,
+                    category=Category.OTHER,
+                    description=f"路灯坏了 {n}",
+                    place="湖东路",
+                    urgency=Urgency.NORMAL,
+                    status=CaseStatus.PENDING_ASSIGNMENT,
+                    created_at=clock.now(),
+                    local_day=clock.now().date(),
+                )
+            )
+        everything = Scope(everything=True, person_id=person.id)
+        page = await tx.ledger.find(CaseFilter(everything, text="路灯"), 0, 10)
+        assert (page.total, page.more, page.rows[0].description) == (
+            COUNT_CAP,
+            True,
+            "路灯坏了 1000",
+        )
+        page = await tx.ledger.find(CaseFilter(everything, text="坏了 999"), 0, 10)
+        assert (page.total, page.more) == (1, False)
