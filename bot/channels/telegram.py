@@ -15,6 +15,7 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import ApplicationBuilder, BaseUpdateProcessor, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
+from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_render import (
     TelegramSender,
     actor_of,
@@ -111,10 +112,8 @@ class TelegramChannel:
             .concurrent_updates(_InOrderPerPerson(max_concurrent_updates))
             .job_queue(None)  # timed work (reminders, outbox) is the scheduler's, not PTB's
         )
-        if request is not None:
-            builder = builder.request(request)
-        if get_updates_request is not None:
-            builder = builder.get_updates_request(get_updates_request)
+        builder = builder.request(request or AiohttpRequest())
+        builder = builder.get_updates_request(get_updates_request or AiohttpRequest(8))
         self._application = builder.build()
         self._application.add_handler(TypeHandler(Update, self._on_update))
         self._application.add_error_handler(self._on_error)
