@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from domain.case_flow import Status
 from domain.cases import Category, IssueKind
@@ -22,7 +22,7 @@ from handlers.messages import Choice, Reply
 from i18n import LANGUAGES, catalog
 from storage.ledger_records import CaseFilter
 
-__all__ = ["PAGE", "list_cases"]
+__all__ = ["PAGE", "case_filter", "date_range", "list_cases"]
 
 PAGE = 10
 _RANGE = re.compile(r"^(\S+?)(?:\.\.|~|～|至)(\S+)$")
@@ -44,7 +44,8 @@ _KINDS = _words("issue_kind", [k.value for k in IssueKind])
 _OVERDUE = {"逾期", "overdue", "已逾期"}
 
 
-async def _filter(ctx: Ctx, args: str) -> CaseFilter:
+async def case_filter(ctx: Ctx, args: str) -> CaseFilter:
+    """The filter the words name, within what the person may see."""
     search = CaseFilter(scope=await scope_of(ctx))
     text: list[str] = []
     units = {label_key(u.name): u for u in await ctx.tx.directory.units()}
@@ -62,27 +63,29 @@ async def _filter(ctx: Ctx, args: str) -> CaseFilter:
         elif key in units:
             subtree = await ctx.tx.ledger.subtree(units[key].id)
             search = replace(search, holder_unit_ids=subtree)
-        elif (span := _RANGE.match(word)) and (days := _days(ctx, span[1], span[2])):
-            first, last = days
-            search = replace(search, created_from=first, created_before=last)
+        elif days := date_range(ctx, word):
+            start = datetime.combine(days[0], time(), ctx.zone)
+            end = datetime.combine(days[1] + timedelta(days=1), time(), ctx.zone)
+            search = replace(search, created_from=start, created_before=end)
         else:
             text.append(word)
     return replace(search, text=" ".join(text)[:50] or None)
 
 
-def _days(ctx: Ctx, first: str, last: str) -> tuple[datetime, datetime] | None:
-    """A local date range as UTC bounds; dates further back than a week are fine here."""
+def date_range(ctx: Ctx, word: str) -> tuple[date, date] | None:
+    """The local dates "11-01..11-20" (or ~, 至) names, first to last, if it is one."""
+    span = _RANGE.match(word)
+    if span is None:
+        return None
     try:
-        a, b = parse_day(first, ctx.today), parse_day(last, ctx.today)
+        a, b = parse_day(span[1], ctx.today), parse_day(span[2], ctx.today)
     except DateError:
         return None
-    start = datetime.combine(min(a, b), time(), ctx.zone)
-    end = datetime.combine(max(a, b) + timedelta(days=1), time(), ctx.zone)
-    return start, end
+    return min(a, b), max(a, b)
 
 
 async def list_cases(ctx: Ctx, args: str, offset: int = 0) -> Reply:
-    search = await _filter(ctx, args)
+    search = await case_filter(ctx, args)
     page = await ctx.tx.ledger.find(search, offset, PAGE)
     t = ctx.t
     if page.total == 0:

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from domain.cases import Category, IssueKind, Urgency
 from domain.people import Person
-from handlers.messages import Actor
+from handlers.messages import Actor, Reply
 from i18n import Catalog
-from storage import Tx
+from storage import Store, Tx
 
-__all__ = ["CaseRules", "Ctx", "Links", "RulesProblem"]
+__all__ = ["CaseRules", "Ctx", "Later", "Links", "RulesProblem"]
 
 
 class Links(Protocol):
     """How a platform spells an invite link (Telegram: a t.me deep link)."""
 
     def invite_link(self, platform: str, code: str) -> str | None: ...
+
+
+Later = Callable[[Store], Awaitable[list[Reply]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,9 @@ class Ctx:
     links: Links
     rules: CaseRules
     draft_id: str = ""  # the conversation being answered; saved records carry it
+    # Long reads (exports) that must not hold the transaction: run after it commits, each
+    # given the store, and their replies follow the others.
+    later: list[Later] = field(default_factory=list)
 
     @property
     def today(self) -> date:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from domain.clock import Clock
 from handlers import commands
 from handlers.choices import shown_in, typed_choice
-from handlers.context import CaseRules, Ctx, Links
+from handlers.context import CaseRules, Ctx, Later, Links
 from handlers.ledger_routes import ledger_command, ledger_pressed
 from handlers.menu import command_for_label, main_menu
 from handlers.messages import Command, Event, Incoming, Pressed, Reply, Text
@@ -57,32 +57,37 @@ class Core:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         try:
-            async with self._store.transaction() as tx:
-                now = self._clock.now()
-                if incoming.update_key and not await tx.updates.first_time(
-                    incoming.update_key, now
-                ):
-                    return []
-                actor = incoming.actor
-                person = await tx.directory.person_by_identity(actor.platform, actor.user_id)
-                state = await tx.conversations.get(actor.platform, actor.user_id)
-                language = (
-                    person.language
-                    if person and person.language
-                    else language_for(actor.language_code, self._language)
-                )
-                ctx = Ctx(
-                    tx, now, self._zone, catalog(language), actor, person, self._links, self._rules
-                )
-                shown = await tx.conversations.shown(actor.platform, actor.user_id)
-                replies = await self._route(ctx, state, typed_choice(shown, incoming.event))
-                if replies:
-                    await tx.conversations.show(actor.platform, actor.user_id, shown_in(replies))
-                return replies
+            replies, later = await self._in_transaction(incoming)
+            for job in later:
+                replies += await job(self._store)
+            return replies
         except Exception:
             log.exception("failed to handle %s", incoming)
             fallback = catalog(language_for(incoming.actor.language_code, self._language))
             return [Reply(fallback("error.internal"))]
+
+    async def _in_transaction(self, incoming: Incoming) -> tuple[list[Reply], list[Later]]:
+        """Everything a message does to the database, kept together or not at all."""
+        async with self._store.transaction() as tx:
+            now = self._clock.now()
+            if incoming.update_key and not await tx.updates.first_time(incoming.update_key, now):
+                return [], []
+            actor = incoming.actor
+            person = await tx.directory.person_by_identity(actor.platform, actor.user_id)
+            state = await tx.conversations.get(actor.platform, actor.user_id)
+            language = (
+                person.language
+                if person and person.language
+                else language_for(actor.language_code, self._language)
+            )
+            ctx = Ctx(
+                tx, now, self._zone, catalog(language), actor, person, self._links, self._rules
+            )
+            shown = await tx.conversations.shown(actor.platform, actor.user_id)
+            replies = await self._route(ctx, state, typed_choice(shown, incoming.event))
+            if replies:
+                await tx.conversations.show(actor.platform, actor.user_id, shown_in(replies))
+            return replies, ctx.later
 
     async def _route(self, ctx: Ctx, state: ConversationState | None, event: Event) -> list[Reply]:
         if isinstance(event, Command):

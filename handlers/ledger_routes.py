@@ -9,6 +9,7 @@ from handlers import commands
 from handlers.case_access import scope_of, visible
 from handlers.case_action import needs_input
 from handlers.case_apply import act, as_drawn, open_card
+from handlers.case_export import export_command
 from handlers.case_list import list_cases
 from handlers.context import Ctx
 from handlers.messages import Reply
@@ -39,6 +40,8 @@ async def ledger_command(
             # the same words whether it does not exist or is not theirs to see
             return [Reply(ctx.t("ledger.not_found") + "\n" + ctx.t("ledger.case_usage"))]
         return await open_card(ctx, card.id)
+    if name == "export":
+        return await export_command(ctx, args)
     if name == "assign":
         return await _assign_several(ctx, state, args, runner)
     return None
