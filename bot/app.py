@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -106,6 +107,9 @@ async def _run_telegram(settings: Settings) -> None:
     try:
         await telegram.start()
         scheduler.start()
+        # What start-up built lives as long as the process: keep it out of every later
+        # full collection (71 ms pauses under load before this).
+        gc.freeze()
         log.info("zoufang is running; stop with Ctrl-C")
         await _until_stopped()
     finally:

@@ -42,6 +42,7 @@ class SqliteStore:
         self._db = db
         self._path = path
         self._lock = asyncio.Lock()
+        self._checkpointer: aiosqlite.Connection | None = None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTx]:
@@ -65,7 +66,22 @@ class SqliteStore:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file, on a connection of its own.
+
+        SQLite's automatic checkpoint runs inside a commit, that is inside the store's lock,
+        and syncs the file to disk: every message queued behind it waited (p99 spikes of
+        100–250 ms at 200 updates/s). PASSIVE never waits for readers or the writer.
+        """
+        if self._path is None:
+            return
+        if self._checkpointer is None:
+            self._checkpointer = await aiosqlite.connect(self._path, isolation_level=None)
+        await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     async def close(self) -> None:
+        if self._checkpointer is not None:
+            await self._checkpointer.close()
         await self._db.close()
 
 
@@ -80,5 +96,8 @@ async def open_store(path: Path) -> SqliteStore:
     await db.execute("PRAGMA synchronous = NORMAL")
     await db.execute("PRAGMA foreign_keys = ON")
     await db.execute("PRAGMA busy_timeout = 5000")
+    # Checkpoints are the scheduler's (SqliteStore.checkpoint), not a commit's; a process
+    # without the scheduler (the command line) leaves the log to be folded in at close.
+    await db.execute("PRAGMA wal_autocheckpoint = 0")
     await apply_migrations(db)
     return SqliteStore(db, path)
