@@ -56,7 +56,6 @@ def build_scheduler(
     scheduler.add_job(drafts, "interval", minutes=1, id="drafts", **once)
     scheduler.add_job(worker.run_once, "interval", seconds=1, id="outbox", **once)
     scheduler.add_job(forget_updates, "interval", hours=1, id="forget-updates", **once)
-    scheduler.add_job(store.checkpoint, "interval", seconds=10, id="checkpoint", **once)
     # Mornings in the campaign's zone, when units start work; both skip non-working days.
     scheduler.add_job(
         deadlines, CronTrigger(hour=9, minute=0, timezone=c.zone), id="deadlines", **once

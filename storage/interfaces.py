@@ -198,9 +198,6 @@ class Store(Protocol):
     def reading(self) -> AbstractAsyncContextManager[Reader]:
         """A read-only snapshot on a connection of its own, for exports."""
 
-    async def checkpoint(self) -> None:
-        """Housekeeping off the hot path: fold the write-ahead log into the database."""
-
     async def version(self) -> int:
         """The schema version in force (the number of the last migration applied)."""
 

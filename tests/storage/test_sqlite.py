@@ -105,15 +105,3 @@ async def test_a_broad_filter_counts_up_to_the_cap(store: Store, clock: FakeCloc
         )
         page = await tx.ledger.find(CaseFilter(everything, text="坏了 999"), 0, 10)
         assert (page.total, page.more) == (1, False)
-
-
-async def test_checkpoints_are_the_schedulers_not_a_commits(
-    officer: Chat, store: Store, db_path: Path
-) -> None:
-    assert await _scalar(db_path, "PRAGMA wal_autocheckpoint") == 1000  # a fresh connection's
-    for n in range(20):
-        await officer.say(f"/visit 住户 {n + 1}户 40人 珍珠园五村")
-        await officer.press("✅ 确认")
-    before = db_path.stat().st_size
-    await store.checkpoint()
-    assert db_path.stat().st_size > before  # the visits moved from the log into the file
