@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 _COMMANDS = ("visit", "issue", "my", "cases", "help", "cancel", "lang", "start")
 # Edited messages and the rest are never acted on, so Telegram need not send them.
 _UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# A short pause between long polls lets updates arriving together come in one getUpdates
+# under load (0.39 polls per update instead of 0.92 in bench/); 10 ms is nothing beside
+# Telegram's own round trip.
+_POLL_PAUSE = 0.01
 # A person waits for their answer and the core has already moved on: wait out a short flood
 # limit once rather than lose the message; a longer one is logged instead.
 _MAX_FLOOD_WAIT = 30.0
@@ -156,7 +160,9 @@ class TelegramChannel:
                     bootstrap_retries=3,
                 )
             else:
-                await app.updater.start_polling(allowed_updates=_UPDATES, bootstrap_retries=3)
+                await app.updater.start_polling(
+                    allowed_updates=_UPDATES, bootstrap_retries=3, poll_interval=_POLL_PAUSE
+                )
         except BaseException:
             await self._shut_down()
             raise
