@@ -46,7 +46,6 @@ def _experiments(spec: str) -> None:
 
     no-mark: skip ticking the pressed button (one editMessageReplyMarkup per press).
     poll=S: wait S seconds between getUpdates calls, so updates arrive in batches.
-    aiohttp: Bot API calls over aiohttp instead of PTB's httpx (bench/aiohttp_request.py).
     one-hop: each SQL statement runs, fetches and closes in one aiosqlite hop (bench/prefetch.py).
     inline-sqlite: every aiosqlite call runs on the event loop's thread (bench/prefetch.py).
     trace-store: no change, but the store lock and aiosqlite calls are timed (to the log).
@@ -61,8 +60,6 @@ def _experiments(spec: str) -> None:
             setattr(TelegramChannel, "_mark_pressed", unmarked)  # noqa: B010
         elif name == "poll":
             _poll_every(float(value))
-        elif name == "aiohttp":
-            _over_aiohttp()
         elif name == "one-hop":
             from bench.prefetch import one_hop_statements
 
@@ -77,20 +74,6 @@ def _experiments(spec: str) -> None:
             trace_store()
         else:
             raise SystemExit(f"unknown experiment {item!r}")
-
-
-def _over_aiohttp() -> None:
-    from bench.aiohttp_request import AiohttpRequest
-
-    original = TelegramChannel.__init__
-
-    @functools.wraps(original)
-    def init(self: TelegramChannel, *args: Any, **kwargs: Any) -> None:
-        kwargs["request"] = AiohttpRequest()
-        kwargs["get_updates_request"] = AiohttpRequest(connection_pool_size=1)
-        original(self, *args, **kwargs)
-
-    setattr(TelegramChannel, "__init__", init)  # noqa: B010 - this process only
 
 
 def _poll_every(seconds: float) -> None:
