@@ -29,11 +29,6 @@ R = TypeVar("R")
 
 _STATUSES = {status.value: status for status in Status}
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
-_TITLES = {
-    "cases": {"zh": "整改台账", "en": "Case ledger"},
-    "visits": {"zh": "走访台账", "en": "Visit ledger"},
-}
 
 
 class Render:
@@ -47,7 +42,7 @@ class Render:
         self.zone = zone
         self.today = today
         self.full = full
-        self._yes_no = _YES_NO[self.language]
+        self._yes_no = (self._t("export.yes"), self._t("export.no"))
         self._labels: dict[str, dict[str, str]] = {}
 
     def label(self, group: str, value: str | None) -> str | None:
@@ -86,8 +81,7 @@ class Render:
 
 @dataclass(frozen=True, slots=True)
 class Column(Generic[R]):
-    zh: str
-    en: str
+    key: str  # export.column.<key> in the catalogs
     width: float  # in characters; a CJK character takes about two
     value: Callable[[R, Render], Cell]
 
@@ -105,54 +99,53 @@ def _days_overdue(row: CaseExportRow, r: Render) -> int | None:
 
 
 CASE_COLUMNS: tuple[Column[CaseExportRow], ...] = (
-    Column("编号", "Number", 12, lambda c, r: c.number),
-    Column("登记日期", "Logged", 17, lambda c, r: r.local(c.created_at)),
-    Column("类别", "Category", 8, lambda c, r: r.label("category", c.category)),
-    Column("类型", "Kind", 10, lambda c, r: r.label("issue_kind", c.kind)),
-    Column("紧急程度", "Urgency", 9, lambda c, r: r.label("urgency", c.urgency)),
-    Column("问题描述", "Description", 50, lambda c, r: c.description),
-    Column("地点", "Place", 24, lambda c, r: c.place),
-    Column("反映人", "Resident", 10, lambda c, r: r.name(c.resident_name)),
-    Column("联系电话", "Phone", 14, lambda c, r: r.phone(c.resident_phone)),
-    Column("上报人", "Reported by", 10, lambda c, r: c.reporter_name),
-    Column("上报单位", "Reporter's unit", 18, lambda c, r: c.reporter_unit_name),
-    Column("责任单位", "Responsible unit", 18, lambda c, r: c.holder_unit_name),
-    Column("交办日期", "Assigned", 17, lambda c, r: r.local(c.assigned_at)),
-    Column("办理时限", "Deadline", 12, lambda c, r: c.deadline),
-    Column("状态", "Status", 10, lambda c, r: r.label("case_status", c.status)),
-    Column("是否逾期", "Overdue", 9, lambda c, r: r.yes_no(_is_overdue(c, r))),
-    Column("逾期天数", "Days overdue", 9, _days_overdue),
-    Column("办理进展", "Latest progress", 36, lambda c, r: c.progress_note),
-    Column("办理结果", "Resolution", 36, lambda c, r: c.resolution),
-    Column("办结日期", "Closed", 17, lambda c, r: r.local(c.closed_at)),
-    Column("回访方式", "Follow-up by", 9, lambda c, r: r.label("ledger.contact", c.contact_method)),
-    Column("回访结果", "Follow-up", 30, lambda c, r: c.followup_response),
-    Column(
-        "满意度", "Satisfaction", 10, lambda c, r: r.label("ledger.satisfaction", c.satisfaction)
-    ),
+    Column("cases.number", 12, lambda c, r: c.number),
+    Column("cases.logged", 17, lambda c, r: r.local(c.created_at)),
+    Column("cases.category", 8, lambda c, r: r.label("category", c.category)),
+    Column("cases.kind", 10, lambda c, r: r.label("issue_kind", c.kind)),
+    Column("cases.urgency", 9, lambda c, r: r.label("urgency", c.urgency)),
+    Column("cases.description", 50, lambda c, r: c.description),
+    Column("cases.place", 24, lambda c, r: c.place),
+    Column("cases.resident", 10, lambda c, r: r.name(c.resident_name)),
+    Column("cases.phone", 14, lambda c, r: r.phone(c.resident_phone)),
+    Column("cases.reported_by", 10, lambda c, r: c.reporter_name),
+    Column("cases.reporter_s_unit", 18, lambda c, r: c.reporter_unit_name),
+    Column("cases.responsible_unit", 18, lambda c, r: c.holder_unit_name),
+    Column("cases.assigned", 17, lambda c, r: r.local(c.assigned_at)),
+    Column("cases.deadline", 12, lambda c, r: c.deadline),
+    Column("cases.status", 10, lambda c, r: r.label("case_status", c.status)),
+    Column("cases.overdue", 9, lambda c, r: r.yes_no(_is_overdue(c, r))),
+    Column("cases.days_overdue", 9, _days_overdue),
+    Column("cases.latest_progress", 36, lambda c, r: c.progress_note),
+    Column("cases.resolution", 36, lambda c, r: c.resolution),
+    Column("cases.closed", 17, lambda c, r: r.local(c.closed_at)),
+    Column("cases.follow_up_by", 9, lambda c, r: r.label("ledger.contact", c.contact_method)),
+    Column("cases.follow_up", 30, lambda c, r: c.followup_response),
+    Column("cases.satisfaction", 10, lambda c, r: r.label("ledger.satisfaction", c.satisfaction)),
 )
 
 VISIT_COLUMNS: tuple[Column[VisitExportRow], ...] = (
-    Column("编号", "ID", 8, lambda v, r: v.id),
-    Column("走访日期", "Date", 12, lambda v, r: v.visit_date),
-    Column("走访人", "Officer", 10, lambda v, r: v.officer_name),
-    Column("单位", "Unit", 18, lambda v, r: v.unit_name),
-    Column("走访对象", "Visited", 9, lambda v, r: r.label("target", v.target)),
-    Column("地点", "Place", 24, lambda v, r: v.place),
-    Column("数量", "Count", 7, lambda v, r: v.count),
-    Column("覆盖人数", "People", 9, lambda v, r: v.people),
-    Column("宣传资料", "Materials", 9, lambda v, r: v.materials),
-    Column("意见建议", "Opinions", 9, lambda v, r: v.opinions),
-    Column("纬度", "Latitude", 11, lambda v, r: v.latitude),
-    Column("经度", "Longitude", 11, lambda v, r: v.longitude),
-    Column("备注", "Note", 30, lambda v, r: v.note),
-    Column("照片数", "Photos", 7, lambda v, r: v.photos),
-    Column("登记时间", "Recorded", 17, lambda v, r: r.local(v.created_at)),
+    Column("visits.id", 8, lambda v, r: v.id),
+    Column("visits.date", 12, lambda v, r: v.visit_date),
+    Column("visits.officer", 10, lambda v, r: v.officer_name),
+    Column("visits.unit", 18, lambda v, r: v.unit_name),
+    Column("visits.visited", 9, lambda v, r: r.label("target", v.target)),
+    Column("visits.place", 24, lambda v, r: v.place),
+    Column("visits.count", 7, lambda v, r: v.count),
+    Column("visits.people", 9, lambda v, r: v.people),
+    Column("visits.materials", 9, lambda v, r: v.materials),
+    Column("visits.opinions", 9, lambda v, r: v.opinions),
+    Column("visits.latitude", 11, lambda v, r: v.latitude),
+    Column("visits.longitude", 11, lambda v, r: v.longitude),
+    Column("visits.note", 30, lambda v, r: v.note),
+    Column("visits.photos", 7, lambda v, r: v.photos),
+    Column("visits.recorded", 17, lambda v, r: r.local(v.created_at)),
 )
 
 
 def headers(columns: Sequence[Column[R]], language: str) -> tuple[str, ...]:
-    return tuple(column.en if language == "en" else column.zh for column in columns)
+    t = catalog(language)
+    return tuple(t(f"export.column.{column.key}") for column in columns)
 
 
 def widths(columns: Sequence[Column[R]]) -> tuple[float, ...]:
@@ -165,4 +158,4 @@ def cells(columns: Sequence[Column[R]], row: R, render: Render) -> list[Cell]:
 
 def sheet_title(what: str, language: str) -> str:
     """The sheet's name, and the start of the file's: 整改台账, 走访台账."""
-    return _TITLES[what]["en" if language == "en" else "zh"]
+    return catalog(language)(f"export.title.{what}")
