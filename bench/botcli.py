@@ -11,9 +11,12 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from telegram import Update
+from telegram.ext import Application
+
 from bench.gcstats import GcPauses
 
-__all__ = ["bot_arguments", "until_terminated"]
+__all__ = ["bot_arguments", "serve", "until_terminated"]
 
 
 def bot_arguments(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -55,3 +58,21 @@ async def until_terminated() -> None:
     finally:
         pauses.uninstall()
         print("GC " + json.dumps(pauses.summary()), file=sys.stderr, flush=True)
+
+
+async def serve(application: Application) -> None:  # type: ignore[type-arg]
+    """Long-poll until SIGTERM, then stop every part of the application, whatever happened."""
+    await application.initialize()
+    try:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY]
+        )
+        await until_terminated()
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()

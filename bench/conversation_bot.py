@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bench.botcli import bot_arguments, until_terminated
+from bench.botcli import bot_arguments, serve
 from bench.fake_api import TOKEN
 
 __all__ = ["main"]
@@ -233,20 +233,7 @@ async def _run(api: str, path: Path, concurrency: int, pool: int) -> None:
         await connection.execute("PRAGMA synchronous = NORMAL")
         await connection.executescript(_SCHEMA)
         application = build(api, concurrency, _Db(connection), pool)
-        await application.initialize()
-        try:
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(
-                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY]
-            )
-            await until_terminated()
-        finally:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            if application.running:
-                await application.stop()
-            await application.shutdown()
+        await serve(application)
     finally:
         await connection.close()
 

@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bench.botcli import bot_arguments, until_terminated
+from bench.botcli import bot_arguments, serve
 from bench.fake_api import TOKEN
 from bot.channels.telegram_http import AiohttpRequest
 
@@ -63,20 +63,7 @@ def build(
 
 async def run_echo(api: str, concurrency: int, pool: int, aiohttp: bool = False) -> None:
     application = build(api, concurrency, pool, AiohttpRequest() if aiohttp else None)
-    await application.initialize()
-    try:
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(
-            allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY]
-        )
-        await until_terminated()
-    finally:
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
+    await serve(application)
 
 
 def main() -> None:
