@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from handlers.messages import Choice, Reply
 
-__all__ = ["DeliveryFailed", "Sender", "reply_from_payload", "reply_to_payload"]
+__all__ = ["DeliveryFailed", "Pace", "Sender", "reply_from_payload", "reply_to_payload"]
 
 
 class DeliveryFailed(Exception):
@@ -19,10 +20,22 @@ class DeliveryFailed(Exception):
         self.retry_after = retry_after
 
 
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """How fast one chat may be sent to: at most `count` messages in any `per` seconds."""
+
+    count: int
+    per: float
+
+
 class Sender(Protocol):
-    """A channel's way of sending one message to one chat."""
+    """A channel's way of sending one message to one chat, and the pace its platform allows."""
 
     platform: str
+    per_second: float  # all chats of this platform together
+
+    def pace(self, chat_id: str) -> Pace:
+        """The limit for one chat (Telegram: 1/s private, 20/min group; WeCom robot 20/min)."""
 
     async def deliver(self, chat_id: str, reply: Reply) -> None:
         """Send, or raise DeliveryFailed."""

@@ -1,0 +1,1 @@
+"""Campaign supervision: the figures, texts and charts of bulletins, stats and nudges."""
