@@ -1,0 +1,104 @@
+"""A bulletin of one kind for one day and scope: its text and, where it helps, its chart."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bulletins.figures import (
+    Daily,
+    IsWorkday,
+    Monthly,
+    Weekly,
+    daily_figures,
+    monthly_figures,
+    weekly_figures,
+)
+from bulletins.text import daily_text, monthly_text, weekly_text
+from domain.campaigns import BulletinKind, Campaign
+from i18n.catalog import Catalog
+from storage import Tx
+
+__all__ = ["Bulletin", "Figures", "compute", "render"]
+
+Figures = Daily | Weekly | Monthly
+
+# A chart with more bars than this shows the best and the worst; the text says how many more.
+_CHART_BARS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Bulletin:
+    text: str
+    chart: bytes | None
+
+
+async def compute(
+    tx: Tx,
+    campaign: Campaign,
+    kind: BulletinKind,
+    day: date,
+    root_id: int | None,
+    is_workday: IsWorkday,
+) -> Figures:
+    """The figures as they stand now: computed when the bulletin is due, not when it is sent."""
+    if kind is BulletinKind.DAILY:
+        return await daily_figures(tx, campaign, day, root_id, is_workday)
+    if kind is BulletinKind.WEEKLY:
+        return await weekly_figures(tx, campaign, day, root_id, is_workday)
+    return await monthly_figures(tx, campaign, day, root_id)
+
+
+async def render(
+    t: Catalog,
+    figures: Figures,
+    *,
+    spot: str | None = None,
+    late_due: datetime | None = None,
+    chart: bool = True,
+) -> Bulletin:
+    """Words and picture; the chart is drawn off the event loop (it takes a few hundred ms)."""
+    if isinstance(figures, Daily):
+        text = daily_text(t, figures, late_due)
+    elif isinstance(figures, Weekly):
+        text = weekly_text(t, figures, spot, late_due)
+    else:
+        text = monthly_text(t, figures, late_due)
+    picture = await asyncio.to_thread(draw, t, figures) if chart else None
+    return Bulletin(text, picture)
+
+
+def draw(t: Catalog, figures: Figures) -> bytes | None:
+    """The chart that says it faster: completion by unit, or the month's daily trend."""
+    from bulletins.charts import Bar, completion_chart, trend_chart
+
+    if isinstance(figures, Monthly):
+        if not figures.days:
+            return None
+        cases = dict(figures.case_days)
+        days = [d.day for d in figures.days]
+        return trend_chart(
+            t("chart.trend_title", month=f"{figures.first:%Y-%m}"),
+            days,
+            [
+                (t("chart.series_visits"), [d.visited for d in figures.days]),
+                (t("chart.series_cases"), [cases.get(day, 0) for day in days]),
+            ],
+        )
+    daily = figures if isinstance(figures, Daily) else figures.daily
+    ranked = daily.ranked
+    if not ranked:
+        return None
+    shown = ranked if len(ranked) <= _CHART_BARS else ranked[:20] + ranked[-20:]
+    return completion_chart(
+        t("chart.completion_title", campaign=daily.campaign.name, day=f"{daily.day:%m-%d}"),
+        [
+            Bar(row.unit.name, round((row.standing.completion or 0) * 100, 1), 100.0)
+            for row in shown
+        ],
+        done_label=t("chart.done"),
+        quota_label=t("chart.quota"),
+        expected=round(daily.expected * 100, 1),
+        expected_label=t("chart.expected"),
+    )

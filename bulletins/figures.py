@@ -1,0 +1,274 @@
+"""The figures of the daily bulletin, weekly dispatch and monthly summary, computed when due."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from bulletins.scope import Scope, scope_for
+from domain.campaigns import Campaign
+from domain.case_flow import Status
+from domain.pace import Pace, Standing, completion, expected_share, standing
+from domain.people import Unit
+from storage import Tx
+from storage.campaign_records import DayTotal, OverdueCase
+
+__all__ = [
+    "Daily",
+    "Monthly",
+    "Row",
+    "Weekly",
+    "daily_figures",
+    "monthly_figures",
+    "weekly_figures",
+]
+
+IsWorkday = Callable[[date], bool]
+
+_OPEN = tuple(s.value for s in Status if s not in (Status.CLOSED, Status.SOLVED_ON_SPOT))
+_OVERDUE_LISTED = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One unit's line of a bulletin."""
+
+    unit: Unit
+    today: int = 0  # visits (households, enterprises … counted) on the day or in the period
+    entries_today: int = 0
+    people_today: int = 0
+    visited: int = 0  # since the campaign started
+    people: int = 0
+    standing: Standing = field(default_factory=lambda: Standing(None, 0.0, None))
+    new: int = 0
+    on_spot: int = 0
+    resolved: int = 0
+    overdue: int = 0
+    open_cases: int = 0
+    silent: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Daily:
+    campaign: Campaign
+    day: date
+    rows: tuple[Row, ...]
+    total: Row
+    expected: float
+
+    @property
+    def ranked(self) -> list[Row]:
+        """Rows with a quota, best completion first."""
+        with_quota = [r for r in self.rows if r.standing.completion is not None]
+        return sorted(with_quota, key=lambda r: (-(r.standing.completion or 0), r.unit.code))
+
+    @property
+    def behind(self) -> list[Row]:
+        return [r for r in self.ranked if r.standing.pace is Pace.BEHIND]
+
+
+@dataclass(frozen=True, slots=True)
+class Weekly:
+    daily: Daily  # the standing at the week's end
+    first: date
+    last: date
+    rows: tuple[Row, ...]  # the week's visits and cases by unit, with the ledger's state
+    total: Row
+    overdue_cases: tuple[OverdueCase, ...]
+    unit_names: dict[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Monthly:
+    campaign: Campaign
+    first: date
+    last: date
+    total: Row
+    previous: Row  # the month before, for the trend
+    days: tuple[DayTotal, ...]
+    case_days: tuple[tuple[date, int], ...]
+
+
+async def _scope(tx: Tx, campaign: Campaign, root_id: int | None) -> Scope:
+    units = await tx.directory.units()
+    return scope_for(units, await tx.campaigns.quotas(campaign.id), root_id)
+
+
+def _day_bounds(day: date, campaign: Campaign) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=campaign.zone)
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=campaign.zone)
+
+
+async def daily_figures(
+    tx: Tx, campaign: Campaign, day: date, root_id: int | None, is_workday: IsWorkday
+) -> Daily:
+    """走访进度通报 for `day`: the day's and cumulative figures, pace, problems, overdue."""
+    scope = await _scope(tx, campaign, root_id)
+    inside = set(scope.unit_ids)
+    today = await tx.stats.visit_totals(day, day)
+    since = await tx.stats.visit_totals(campaign.starts_on, day)
+    new = await tx.stats.new_cases(day, day)
+    start, end = _day_bounds(day, campaign)
+    resolved = await tx.stats.closed_between(start, end)
+    overdue = await tx.stats.overdue(day)
+
+    done: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for t in since:
+        row = scope.row_of.get(t.unit_id)
+        if row is not None:
+            done[row][t.target] += t.visited
+    expected = expected_share(campaign.starts_on, campaign.ends_on, day, is_workday)
+    sums = {
+        "today": scope.roll_up((t.unit_id, t.visited) for t in today),
+        "entries_today": scope.roll_up((t.unit_id, t.entries) for t in today),
+        "people_today": scope.roll_up((t.unit_id, t.people) for t in today),
+        "visited": scope.roll_up((t.unit_id, t.visited) for t in since),
+        "people": scope.roll_up((t.unit_id, t.people) for t in since),
+        "new": scope.roll_up((c.unit_id, c.new) for c in new),
+        "on_spot": scope.roll_up((c.unit_id, c.on_spot) for c in new),
+        "resolved": scope.roll_up((c.unit_id, c.count) for c in resolved),
+        "overdue": scope.roll_up((c.unit_id, c.count) for c in overdue),
+    }
+    rows = tuple(
+        _row(
+            unit,
+            standing(completion(done[unit.id], scope.quotas[unit.id]), expected),
+            {name: values.get(unit.id, 0) for name, values in sums.items()},
+        )
+        for unit in scope.rows
+    )
+
+    def everything(pairs: list[tuple[int, int]]) -> int:
+        return sum(n for unit_id, n in pairs if unit_id in inside)
+
+    all_quota: dict[str, int] = defaultdict(int)
+    all_done: dict[str, int] = defaultdict(int)
+    for unit_id, quota in scope.quotas.items():
+        for target, wanted in quota.items():
+            all_quota[target] += wanted
+            all_done[target] += min(done[unit_id][target], wanted)
+    total = Row(
+        unit=Unit(root_id or 0, "", "", None, ""),
+        today=everything([(t.unit_id, t.visited) for t in today]),
+        entries_today=everything([(t.unit_id, t.entries) for t in today]),
+        people_today=everything([(t.unit_id, t.people) for t in today]),
+        visited=everything([(t.unit_id, t.visited) for t in since]),
+        people=everything([(t.unit_id, t.people) for t in since]),
+        standing=standing(completion(all_done, all_quota), expected),
+        new=everything([(c.unit_id, c.new) for c in new]),
+        on_spot=everything([(c.unit_id, c.on_spot) for c in new]),
+        resolved=everything([(c.unit_id, c.count) for c in resolved]),
+        overdue=everything([(c.unit_id, c.count) for c in overdue]),
+    )
+    return Daily(campaign, day, rows, total, expected)
+
+
+async def weekly_figures(
+    tx: Tx, campaign: Campaign, day: date, root_id: int | None, is_workday: IsWorkday
+) -> Weekly:
+    """周调度 on `day`: the seven days before it, the ledger's state, overdue and silent cases."""
+    last = day - timedelta(days=1)
+    first = last - timedelta(days=6)
+    standing_then = await daily_figures(tx, campaign, last, root_id, is_workday)
+    scope = await _scope(tx, campaign, root_id)
+    inside = set(scope.unit_ids)
+    visits = await tx.stats.visit_totals(first, last)
+    new = await tx.stats.new_cases(first, last)
+    start, _ = _day_bounds(first, campaign)
+    _, end = _day_bounds(last, campaign)
+    resolved = await tx.stats.closed_between(start, end)
+    silent = await tx.stats.silent(end - timedelta(days=7))
+    statuses = await tx.stats.status_totals()
+    open_pairs = [(u, sum(by.get(s, 0) for s in _OPEN)) for u, by in statuses.items()]
+    overdue = await tx.stats.overdue(day)
+    sums = {
+        "today": scope.roll_up((t.unit_id, t.visited) for t in visits),
+        "entries_today": scope.roll_up((t.unit_id, t.entries) for t in visits),
+        "people_today": scope.roll_up((t.unit_id, t.people) for t in visits),
+        "new": scope.roll_up((c.unit_id, c.new) for c in new),
+        "on_spot": scope.roll_up((c.unit_id, c.on_spot) for c in new),
+        "resolved": scope.roll_up((c.unit_id, c.count) for c in resolved),
+        "overdue": scope.roll_up((c.unit_id, c.count) for c in overdue),
+        "open_cases": scope.roll_up(open_pairs),
+        "silent": scope.roll_up((c.unit_id, c.count) for c in silent),
+    }
+    by_unit = {row.unit.id: row for row in standing_then.rows}
+    rows = tuple(
+        _row(
+            unit,
+            by_unit[unit.id].standing,
+            {name: values.get(unit.id, 0) for name, values in sums.items()},
+            since=by_unit[unit.id],
+        )
+        for unit in scope.rows
+    )
+    total = _row(
+        standing_then.total.unit,
+        standing_then.total.standing,
+        {name: sum(values.values()) for name, values in sums.items()},
+        since=standing_then.total,
+    )
+    listed = [
+        c
+        for c in await tx.stats.overdue_cases(day, _OVERDUE_LISTED * 4)
+        if c.holder_unit_id in inside
+    ]
+    names = {unit.id: unit.name for unit in await tx.directory.units()}
+    return Weekly(standing_then, first, last, rows, total, tuple(listed[:_OVERDUE_LISTED]), names)
+
+
+def _row(unit: Unit, stands: Standing, n: dict[str, int], since: Row | None = None) -> Row:
+    """A row from named numbers; `since` lends its campaign-to-date visits."""
+    return Row(
+        unit=unit,
+        today=n.get("today", 0),
+        entries_today=n.get("entries_today", 0),
+        people_today=n.get("people_today", 0),
+        visited=since.visited if since else n.get("visited", 0),
+        people=since.people if since else n.get("people", 0),
+        standing=stands,
+        new=n.get("new", 0),
+        on_spot=n.get("on_spot", 0),
+        resolved=n.get("resolved", 0),
+        overdue=n.get("overdue", 0),
+        open_cases=n.get("open_cases", 0),
+        silent=n.get("silent", 0),
+    )
+
+
+async def monthly_figures(tx: Tx, campaign: Campaign, day: date, root_id: int | None) -> Monthly:
+    """月小结 on `day`: the month before it, day by day, against the month before that."""
+    first = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+    last = day.replace(day=1) - timedelta(days=1)
+    before_last = first - timedelta(days=1)
+    before_first = before_last.replace(day=1)
+    scope = await _scope(tx, campaign, root_id)
+    return Monthly(
+        campaign,
+        first,
+        last,
+        await _period_total(tx, campaign, scope, first, last),
+        await _period_total(tx, campaign, scope, before_first, before_last),
+        tuple(await tx.stats.visit_days(first, last, scope.unit_ids)),
+        tuple(await tx.stats.case_days(first, last, scope.unit_ids)),
+    )
+
+
+async def _period_total(tx: Tx, campaign: Campaign, scope: Scope, first: date, last: date) -> Row:
+    inside = set(scope.unit_ids)
+    visits = [t for t in await tx.stats.visit_totals(first, last) if t.unit_id in inside]
+    new = [c for c in await tx.stats.new_cases(first, last) if c.unit_id in inside]
+    start, _ = _day_bounds(first, campaign)
+    _, end = _day_bounds(last, campaign)
+    resolved = [c for c in await tx.stats.closed_between(start, end) if c.unit_id in inside]
+    return Row(
+        unit=Unit(0, "", "", None, ""),
+        today=sum(t.visited for t in visits),
+        entries_today=sum(t.entries for t in visits),
+        people_today=sum(t.people for t in visits),
+        new=sum(c.new for c in new),
+        on_spot=sum(c.on_spot for c in new),
+        resolved=sum(c.count for c in resolved),
+    )

@@ -1,0 +1,251 @@
+"""Campaign commands: binding group chats, stats, the digest preview, charts, quotas, mutes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bulletins.compose import compute, draw, render
+from domain.campaigns import (
+    BulletinKind,
+    Campaign,
+    CampaignError,
+    Quota,
+    Timetable,
+    parse_kinds,
+    parse_time_of_day,
+)
+from domain.numerals import parse_count
+from domain.people import Unit
+from domain.visits import TargetType
+from handlers import commands
+from handlers.context import Ctx
+from handlers.messages import Command, Event, Image, Reply
+from storage import Store
+from storage.campaign_records import Binding
+
+__all__ = ["campaign_command", "group_event"]
+
+_GROUP_COMMANDS = ("bind", "unbind", "stats", "chart", "help")
+
+
+async def group_event(ctx: Ctx, event: Event) -> list[Reply]:
+    """What the bot answers in a group chat: only the campaign's commands; nothing to chatter.
+
+    An empty answer to a command lets the channel point the person to a private chat.
+    """
+    if not isinstance(event, Command) or event.name not in _GROUP_COMMANDS:
+        return []
+    if event.name == "help":
+        return [Reply(ctx.t("campaign.group_help"))]
+    campaign = await ctx.tx.campaigns.active()
+    if campaign is None:
+        return [Reply(ctx.t("campaign.none"))]
+    binding = await ctx.tx.campaigns.binding(ctx.actor.platform, ctx.actor.chat_id)
+    if event.name in ("bind", "unbind"):
+        if ctx.person is None or not ctx.person.role.may_invite:
+            return [Reply(ctx.t("campaign.bind_refused"))]
+        if event.name == "unbind":
+            gone = await ctx.tx.campaigns.unbind(ctx.actor.platform, ctx.actor.chat_id)
+            return [Reply(ctx.t("campaign.unbound" if gone else "campaign.not_bound"))]
+        return [await _bind(ctx, campaign, event.args)]
+    root = binding.unit_id if binding else None
+    if event.name == "chart":
+        return await _chart(ctx, campaign, root)
+    return [await _stats(ctx, campaign, root)]
+
+
+async def campaign_command(ctx: Ctx, name: str, args: str) -> list[Reply] | None:
+    """The answer to a campaign command in a private chat, or None if `name` is not one."""
+    if name in ("mute", "unmute"):
+        await ctx.tx.campaigns.set_muted(ctx.member().id, name == "mute")
+        return [Reply(ctx.t(f"campaign.{name}d"))]
+    if name not in ("stats", "digest", "chart", "quota", "schedule", "campaign", "bind"):
+        return None
+    if name == "bind":
+        return [Reply(ctx.t("campaign.bind_in_group"))]
+    campaign = await ctx.tx.campaigns.active()
+    if campaign is None:
+        return [Reply(ctx.t("campaign.none"))]
+    person = ctx.member()
+    coordinator = person.role.may_invite
+    if name == "stats":
+        if args.strip().lower() in ("me", "我", "my"):
+            return [await commands.my_progress(ctx)]
+        unit = await _unit_arg(ctx, args) if args.strip() else None
+        if args.strip() and unit is None:
+            return [Reply(ctx.t("campaign.unknown_unit", code=args.strip()))]
+        root = unit.id if unit else (None if coordinator else person.unit_id)
+        return [await _stats(ctx, campaign, root)]
+    if name == "chart":
+        return await _chart(ctx, campaign, None if coordinator else person.unit_id)
+    if name == "digest":
+        return await _digest(ctx, campaign, None if coordinator else person.unit_id)
+    if name == "campaign":
+        return [await _show(ctx, campaign)]
+    if not coordinator:
+        return [commands.not_understood(ctx)]
+    if name == "quota":
+        return [await _quota(ctx, campaign, args)]
+    return [await _schedule(ctx, campaign, args)]
+
+
+async def _unit_arg(ctx: Ctx, text: str) -> Unit | None:
+    word = text.strip()
+    unit = await ctx.tx.directory.unit_by_code(word.upper())
+    if unit is not None:
+        return unit
+    return next((u for u in await ctx.tx.directory.units() if u.name == word), None)
+
+
+async def _bind(ctx: Ctx, campaign: Campaign, args: str) -> Reply:
+    words = args.split(maxsplit=1)
+    unit = await _unit_arg(ctx, words[0]) if words else None
+    kinds_text = args if unit is None else (words[1] if len(words) > 1 else "")
+    try:
+        kinds = parse_kinds(kinds_text)
+    except CampaignError as error:
+        return Reply(ctx.t("campaign.bind_usage", word=error.detail))
+    await ctx.tx.campaigns.bind(
+        Binding(
+            platform=ctx.actor.platform,
+            chat_id=ctx.actor.chat_id,
+            campaign_id=campaign.id,
+            unit_id=unit.id if unit else None,
+            kinds=kinds,
+            title="",
+            bound_by=ctx.member().id,
+            bound_at=ctx.now,
+        )
+    )
+    times = campaign.timetable
+    return Reply(
+        ctx.t(
+            "campaign.bound",
+            campaign=campaign.name,
+            scope=unit.name if unit else ctx.t("campaign.whole"),
+            kinds="、".join(ctx.t(f"campaign.kind.{k.value}") for k in kinds),
+            daily=f"{times.daily_at:%H:%M}",
+            weekly=f"{times.weekly_at:%H:%M}",
+            monthly=f"{times.monthly_at:%H:%M}",
+        )
+    )
+
+
+async def _stats(ctx: Ctx, campaign: Campaign, root: int | None) -> Reply:
+    figures = await compute(
+        ctx.tx, campaign, BulletinKind.DAILY, ctx.today, root, ctx.rules.is_workday
+    )
+    return Reply((await render(ctx.t, figures, chart=False)).text)
+
+
+async def _digest(ctx: Ctx, campaign: Campaign, root: int | None) -> list[Reply]:
+    """Today's bulletin as the group would get it; drawn after the transaction commits."""
+    figures = await compute(
+        ctx.tx, campaign, BulletinKind.DAILY, ctx.today, root, ctx.rules.is_workday
+    )
+    t = ctx.t
+
+    async def drawn(_: Store) -> list[Reply]:
+        bulletin = await render(t, figures)
+        image = Image(bulletin.chart, "chart.png") if bulletin.chart else None
+        return [Reply(t("campaign.digest_preview") + "\n\n" + bulletin.text, image=image)]
+
+    ctx.later.append(drawn)
+    return []
+
+
+async def _chart(ctx: Ctx, campaign: Campaign, root: int | None) -> list[Reply]:
+    figures = await compute(
+        ctx.tx, campaign, BulletinKind.DAILY, ctx.today, root, ctx.rules.is_workday
+    )
+    t = ctx.t
+
+    async def drawn(_: Store) -> list[Reply]:
+        chart = await asyncio.to_thread(draw, t, figures)
+        if chart is None:
+            return [Reply(t("campaign.no_chart"))]
+        return [Reply(t("campaign.chart_caption"), image=Image(chart, "chart.png"))]
+
+    ctx.later.append(drawn)
+    return []
+
+
+async def _show(ctx: Ctx, campaign: Campaign) -> Reply:
+    quotas = await ctx.tx.campaigns.quotas(campaign.id)
+    bindings = await ctx.tx.campaigns.bindings(campaign.id)
+    t = campaign.timetable
+    return Reply(
+        ctx.t(
+            "campaign.show",
+            name=campaign.name,
+            start=campaign.starts_on.isoformat(),
+            end=campaign.ends_on.isoformat(),
+            zone=str(campaign.zone),
+            quotas=len({q.unit_id for q in quotas}),
+            groups=len(bindings),
+            daily=f"{t.daily_at:%H:%M}",
+            weekly=f"{t.weekly_at:%H:%M}",
+            monthly=f"{t.monthly_at:%H:%M}",
+            nudge=f"{t.nudge_at:%H:%M}",
+            quiet=f"{t.quiet_from:%H:%M}–{t.quiet_until:%H:%M}",
+        )
+    )
+
+
+async def _quota(ctx: Ctx, campaign: Campaign, args: str) -> Reply:
+    words = args.split()
+    if len(words) != 3:
+        return Reply(ctx.t("campaign.quota_usage"))
+    unit = await _unit_arg(ctx, words[0])
+    target = TargetType.from_word(words[1]) or _target_code(words[1])
+    number = parse_count(words[2])
+    if unit is None:
+        return Reply(ctx.t("campaign.unknown_unit", code=words[0]))
+    if target is None or number is None or number < 0:
+        return Reply(ctx.t("campaign.quota_usage"))
+    await ctx.tx.campaigns.set_quota(campaign.id, Quota(unit.id, target, number))
+    return Reply(
+        ctx.t("campaign.quota_set", unit=unit.name, target=ctx.t(f"target.{target}"), n=number)
+    )
+
+
+def _target_code(word: str) -> TargetType | None:
+    try:
+        return TargetType(word.lower())
+    except ValueError:
+        return None
+
+
+_SCHEDULE_FIELDS = {
+    "daily": "daily_at",
+    "日报": "daily_at",
+    "weekly": "weekly_at",
+    "周调度": "weekly_at",
+    "monthly": "monthly_at",
+    "月小结": "monthly_at",
+    "nudge": "nudge_at",
+    "提醒": "nudge_at",
+}
+
+
+async def _schedule(ctx: Ctx, campaign: Campaign, args: str) -> Reply:
+    words = args.split(maxsplit=1)
+    field = _SCHEDULE_FIELDS.get(words[0].lower()) if words else None
+    if field is None or len(words) < 2:
+        return Reply(ctx.t("campaign.schedule_usage"))
+    try:
+        at = parse_time_of_day(words[1])
+    except CampaignError:
+        return Reply(ctx.t("campaign.bad_time", text=words[1]))
+    current = campaign.timetable
+    changed = Timetable(
+        daily_at=at if field == "daily_at" else current.daily_at,
+        weekly_day=current.weekly_day,
+        weekly_at=at if field == "weekly_at" else current.weekly_at,
+        monthly_at=at if field == "monthly_at" else current.monthly_at,
+        nudge_at=at if field == "nudge_at" else current.nudge_at,
+        quiet_from=current.quiet_from,
+        quiet_until=current.quiet_until,
+    )
+    await ctx.tx.campaigns.set_timetable(campaign.id, changed)
+    return Reply(ctx.t("campaign.schedule_set", what=words[0], at=f"{at:%H:%M}"))
