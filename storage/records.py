@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -131,8 +132,13 @@ class NewCase:
 
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
+    """A queued message; `blobs` are the files its payload names (by SHA-256), loaded with it."""
+
     id: int
     platform: str
     chat_id: str
     payload: dict[str, Any]
     attempts: int
+    parts_sent: int = 0  # the platform sends of this reply that already went
+    created_at: datetime | None = None
+    blobs: Mapping[str, bytes] = field(default_factory=dict)

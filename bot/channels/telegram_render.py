@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
+import aiohttp
+import httpx
 from telegram import (
     Bot,
     Chat,
@@ -18,7 +20,15 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from handlers.messages import (
     Actor,
@@ -32,7 +42,7 @@ from handlers.messages import (
     Text,
     Unsupported,
 )
-from scheduler.delivery import DeliveryFailed
+from scheduler.delivery import DeliveryFailed, Pace
 
 __all__ = [
     "MAX_TEXT",
@@ -53,6 +63,8 @@ __all__ = [
 MAX_TEXT = 4096
 _MAX_CAPTION = 1024
 _PRESSED_MARK = "✓ "
+_PRIVATE_PACE = Pace(1, 1.0)
+_GROUP_PACE = Pace(20, 60.0)
 
 _Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 
@@ -244,26 +256,68 @@ def flood_seconds(flood: RetryAfter) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
+def _maybe_taken(cause: BaseException | None) -> bool:
+    """The call went out and its answer never came (a read timeout, a dropped connection)."""
+    not_sent = (
+        aiohttp.ClientConnectorError
+        | aiohttp.ConnectionTimeoutError
+        | httpx.ConnectError
+        | httpx.ConnectTimeout
+        | httpx.PoolTimeout
+    )
+    transport = aiohttp.ClientError | httpx.TransportError | TimeoutError | OSError
+    return isinstance(cause, transport) and not isinstance(cause, not_sent)
+
+
 def _failure(error: TelegramError) -> DeliveryFailed:
-    """A failed send as the outbox understands it: retry later, or never."""
+    """A failed send as the outbox understands it: retry later, never, or not again."""
     reason = f"{type(error).__name__}: {error.message}"
     if isinstance(error, RetryAfter):
         return DeliveryFailed(reason, permanent=False, retry_after=flood_seconds(error))
-    # Blocked, deactivated, chat gone or the request itself refused ("chat not found", …):
-    # sending the same thing again gets the same answer.
+    # Blocked, deactivated, kicked, chat gone, or the request itself refused ("chat not
+    # found", "not enough rights", a group moved to a supergroup): the same send gets the
+    # same answer.
     if isinstance(error, Forbidden | ChatMigrated | BadRequest):
         return DeliveryFailed(reason, permanent=True)
-    # TimedOut, NetworkError (5xx, connection), Conflict, a bad token: not the message's fault.
+    if isinstance(error, TimedOut | NetworkError) and _maybe_taken(error.__cause__):
+        return DeliveryFailed(reason, permanent=False, uncertain=True)
+    # An error status (5xx), a call that never left, a conflict or a bad token: not the
+    # message's fault, and Telegram did not take it.
     return DeliveryFailed(reason, permanent=False)
 
 
 class TelegramSender:
-    """Delivers the outbox's messages (reminders, notices) while the channel runs."""
+    """Delivers the outbox's messages (reminders, notices, bulletins) while the channel runs.
+
+    Telegram's limits: about 30 messages a second in all, one a second into a private chat,
+    20 a minute into a group (a chat id starting with "-").
+    """
 
     platform: str = "telegram"
+    per_second: float = 30.0
 
     def __init__(self) -> None:
         self.bot: Bot | None = None  # set by the channel between start and stop
+
+    def pace(self, chat_id: str) -> Pace:
+        return _GROUP_PACE if chat_id.startswith("-") else _PRIVATE_PACE
+
+    def parts(self, reply: Reply) -> list[Reply]:
+        """One reply per Bot API send, so the outbox can pace and record each."""
+        sends = outgoing(reply)
+        last = len(sends) - 1
+        return [
+            Reply(
+                part.text,
+                choices=reply.choices if i == last else (),
+                numbered=reply.numbered,
+                menu=reply.menu if i == last else None,
+                ask_location=reply.ask_location if i == last else None,
+                image=part.image,
+                document=part.document,
+            )
+            for i, part in enumerate(sends)
+        ]
 
     async def deliver(self, chat_id: str, reply: Reply) -> None:
         if self.bot is None:

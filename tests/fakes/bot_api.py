@@ -16,6 +16,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from .rate_limits import RateLimits
 from .telegram_objects import (
     ApiError,
     BotApiState,
@@ -33,6 +34,7 @@ __all__ = ["ApiError", "Call", "FakeBotApi", "UploadedFile", "main"]
 
 _MAX_UPLOAD = 64 * 1024 * 1024
 _FAULT_EXEMPT = frozenset({"getUpdates"})  # wildcard/random faults there would only stall polling
+_UNLIMITED_SENDS = frozenset({"sendChatAction"})  # not a message: outside the sending limits
 _PUSH_KINDS = ("text", "command", "callback", "location", "photo", "sticker", "voice", "document")
 _CONTROL_ACTIONS = frozenset(
     {f"push_{kind}" for kind in (*_PUSH_KINDS, "raw", "duplicate")}
@@ -86,8 +88,12 @@ class FakeBotApi(BotApiState):
         strict_chats: bool = False,
         fault_rate: float = 0.0,
         seed: int = 0,
+        limits: RateLimits | None = None,
     ) -> None:
+        """`limits`: refuse sends beyond Telegram's rates with 429 (injected faults come
+        first and use none of the budget); None, the default, never refuses."""
         self._host, self._port, self._token = host, port, token
+        self.limits = limits
         self._runner: web.AppRunner | None = None
         self._activity, self._updates_signal = _Signal(), _Signal()
         self._callback_seq = itertools.count(4_200_000_000_001)
@@ -357,6 +363,14 @@ class FakeBotApi(BotApiState):
         if self._fault_rate and not exempt and self._random.random() < self._fault_rate:
             raise ApiError.fault(self._random.choice(self._fault_statuses))
 
+    def _check_limits(self, method: str, call: Call) -> None:
+        is_send = method.startswith("send") or method in ("copyMessage", "forwardMessage")
+        if self.limits is None or not is_send or method in _UNLIMITED_SENDS:
+            return
+        wait = self.limits.admit(str(call.params.get("chat_id")))
+        if wait is not None:
+            raise ApiError.fault(429, wait)
+
     # -- HTTP ---------------------------------------------------------------------------------
 
     def _method_table(self) -> dict[str, Handler]:
@@ -374,6 +388,7 @@ class FakeBotApi(BotApiState):
             if handler is None:
                 raise ApiError.fault(404)
             self._inject_fault(name)
+            self._check_limits(name, call)
             result = handler(call)
             return _ok(await result if inspect.isawaitable(result) else result)
         except ApiError as err:
