@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from domain.cases import Case
 from domain.people import Invite, Person, Unit
 from domain.visits import VisitSummary
+from storage.campaign_interfaces import CampaignStore, StatsStore
 from storage.ledger_records import (
     CaseCard,
     CaseChange,
@@ -31,14 +32,18 @@ from storage.records import (
     OutboxItem,
     Shown,
 )
+from storage.spot_interfaces import SpotCheckStore
 
 __all__ = [
+    "CampaignStore",
     "CaseStore",
     "ConversationStore",
     "DirectoryStore",
     "LedgerStore",
     "OutboxStore",
     "Reader",
+    "SpotCheckStore",
+    "StatsStore",
     "Store",
     "Tx",
     "UpdateLog",
@@ -76,7 +81,21 @@ class DirectoryStore(Protocol):
     ) -> Person:
         """Use one of the invite's places and bind the account to a person."""
 
-    async def members(self) -> list[Member]: ...
+    async def people_by_phone(self, phone: str) -> list[Person]:
+        """Everyone whose stored phone is this normalised number."""
+
+    async def people_named(self, name: str) -> list[Person]: ...
+    async def accounts(self, platform: str) -> dict[str, int]:
+        """Every account bound on the platform: user id → person id."""
+
+    async def link_identity(
+        self, person_id: int, platform: str, user_id: str, chat_id: str, now: datetime
+    ) -> bool:
+        """Bind the account to the person without an invite; False if it already was theirs.
+        LookupError if it is bound to someone else."""
+
+    async def members(self, platform: str | None = None) -> list[Member]:
+        """Everyone bound to an account (on one platform only, if given)."""
 
 
 class VisitStore(Protocol):
@@ -141,6 +160,9 @@ class UpdateLog(Protocol):
 
 
 class OutboxStore(Protocol):
+    """Messages waiting to go out. An item is 'pending', then 'sending' once claimed, then
+    'sent', 'failed' (never deliverable) or 'uncertain' (the platform may have it: not resent)."""
+
     async def enqueue(
         self,
         platform: str,
@@ -148,13 +170,44 @@ class OutboxStore(Protocol):
         payload: dict[str, Any],
         due_at: datetime,
         dedup_key: str | None = None,
+        blobs: Mapping[str, bytes] | None = None,
     ) -> bool:
-        """Queue a message; False if one with the same dedup key exists."""
+        """Queue a message (with the files its payload names, by SHA-256); False if one with
+        the same dedup key exists."""
 
-    async def due(self, now: datetime, limit: int) -> list[OutboxItem]: ...
+    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
+        """Pending items due by `now`, oldest first, whatever chat they are for."""
+
+    async def heads(self, now: datetime, limit: int) -> list[OutboxItem]:
+        """The oldest unsettled item of each chat, where it is pending and due, oldest first;
+        without their files (`files` loads them for the one about to go)."""
+
+    async def files(self, item_id: int) -> dict[str, bytes]:
+        """The files an item's payload names, by SHA-256."""
+
+    async def claim(self, item_id: int, now: datetime) -> bool:
+        """Mark a pending item as being sent; False if not pending or not its chat's oldest."""
+
     async def mark_sent(self, item_id: int, now: datetime) -> None: ...
+    async def mark_part_sent(self, item_id: int, parts_sent: int) -> None:
+        """Some of a reply's sends went: pending again, for the rest."""
+
     async def retry_later(self, item_id: int, due_at: datetime, error: str) -> None: ...
     async def mark_failed(self, item_id: int, error: str) -> None: ...
+    async def mark_uncertain(self, item_id: int, error: str) -> None:
+        """The platform may or may not have the message; it is not sent again."""
+
+    async def abandon_stale(self, claimed_before: datetime, keep: Collection[int]) -> list[int]:
+        """Items claimed before the moment and not in `keep` become 'uncertain'; their ids."""
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending item is due."""
+
+    async def counts(self) -> dict[str, int]:
+        """How many items are in each status."""
+
+    async def prune(self, before: datetime) -> int:
+        """Forget settled items queued before the moment, and files nothing refers to."""
 
 
 class Tx(Protocol):
@@ -174,6 +227,12 @@ class Tx(Protocol):
     def updates(self) -> UpdateLog: ...
     @property
     def outbox(self) -> OutboxStore: ...
+    @property
+    def spot_checks(self) -> SpotCheckStore: ...
+    @property
+    def campaigns(self) -> CampaignStore: ...
+    @property
+    def stats(self) -> StatsStore: ...
 
 
 class Reader(Protocol):

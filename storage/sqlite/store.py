@@ -9,6 +9,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.sqlite.campaigns import SqliteCampaigns
 from storage.sqlite.cases import SqliteCases
 from storage.sqlite.conversations import SqliteConversations
 from storage.sqlite.delivery import SqliteOutbox, SqliteUpdateLog
@@ -16,6 +17,8 @@ from storage.sqlite.directory import SqliteDirectory
 from storage.sqlite.ledger import SqliteLedger
 from storage.sqlite.migrate import apply_migrations
 from storage.sqlite.reader import SqliteReader, open_reader
+from storage.sqlite.spot_checks import SqliteSpotChecks
+from storage.sqlite.stats import SqliteStats
 from storage.sqlite.visits import SqliteVisits
 
 __all__ = ["SqliteStore", "SqliteTx", "open_store"]
@@ -32,6 +35,9 @@ class SqliteTx:
         self.conversations = SqliteConversations(db)
         self.updates = SqliteUpdateLog(db)
         self.outbox = SqliteOutbox(db)
+        self.spot_checks = SqliteSpotChecks(db)
+        self.campaigns = SqliteCampaigns(db)
+        self.stats = SqliteStats(db)
 
 
 class SqliteStore:
