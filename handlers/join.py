@@ -53,7 +53,9 @@ async def _begin(ctx: Ctx, args: str, draft: JoinDraft) -> Go:
 async def _ask_name(ctx: Ctx, draft: JoinDraft) -> Reply:
     invite = await ctx.tx.directory.invite_by_code(draft.code)
     assert invite is not None
-    text = ctx.t("door.confirm_name", unit=invite.unit_name, role=ctx.t(f"role.{invite.role}"))
+    # WeCom callbacks carry no display name: then there is no button to point to.
+    key = "door.confirm_name" if draft.suggested else "door.ask_name"
+    text = ctx.t(key, unit=invite.unit_name, role=ctx.t(f"role.{invite.role}"))
     choices = ((Choice(draft.suggested, "suggested"),),) if draft.suggested else ()
     return Reply(text, choices=choices)
 

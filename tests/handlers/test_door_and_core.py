@@ -7,7 +7,7 @@ from pathlib import Path
 
 from domain.people import Role
 from handlers import Core
-from handlers.messages import Photo, Pressed, Text, Unsupported
+from handlers.messages import Actor, Photo, Pressed, Text, Unsupported
 from storage import Store
 from storage.records import NewInvite
 from tests.conftest import Seeded, actor, make_core
@@ -178,3 +178,13 @@ async def test_menu_labels_work_as_commands(officer: Chat) -> None:
 async def test_english_speakers_are_answered_in_english(core: Core) -> None:
     chat = Chat(core, actor("77", "Ann", "en-US"))
     assert (await chat.say("/visit"))[0].startswith("Hello! This bot is for the staff")
+
+
+async def test_an_invite_code_typed_as_the_first_message_joins(core: Core, seeded: Seeded) -> None:
+    chat = Chat(core, Actor("wecom", "zhangsan", "zhangsan"))
+    assert await chat.say("officer1") == [
+        "欢迎加入大走访！您将以【走访干警】身份加入【湖东路派出所】。\n请输入您的真实姓名。"
+    ]
+    assert (await chat.say("张三"))[0].startswith("加入成功！张三，您已加入湖东路派出所。")
+    stranger = Chat(core, Actor("wecom", "lisi", "lisi"))
+    assert await stranger.say("ABCD2345") == [REFUSED]
