@@ -5,65 +5,31 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import unicodedata
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
+from bot.bulletin_command import add_bulletin_arguments, run_bulletin
+from bot.campaign_command import add_campaign_commands
+from bot.cli_support import Failed, Handler, aligned, local_time, opened
 from bot.demo import COORDINATOR_ID, DEMO_UNITS, OFFICER_ID, seed_demo
-from bot.export_command import ExportError, add_export_arguments, run_export
+from bot.export_command import add_export_arguments, run_export
 from bot.imports import BadFile, BadRows, parse_role, read_people, read_table, read_units
 from bot.links import TelegramLinks
 from bot.settings import Settings, SettingsError, load_settings
+from bot.wecom_import import add_wecom_import_arguments, run_wecom_import
 from domain.clock import SystemClock
 from domain.people import Role, new_invite_code
-from storage import Store, open_store
 from storage.records import Member, NewInvite
 
 __all__ = ["main"]
-
-Handler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
-
-
-class Failed(Exception):
-    """A command cannot do what was asked; the message says why."""
-
-
-@asynccontextmanager
-async def _opened(settings: Settings) -> AsyncIterator[Store]:
-    store = await open_store(settings.database_path)
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
-def _local(settings: Settings, moment: datetime) -> str:
-    return moment.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
-
-
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(
-            cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=True)
-        ).rstrip()
-        for row in rows
-    ]
 
 
 # commands ───────────────────────────────────────────────────────────────────
 
 
 async def _init(settings: Settings, args: argparse.Namespace) -> int:
-    async with _opened(settings) as store:
+    async with opened(settings) as store:
         version = await store.version()
     print(f"database: {settings.database_path.resolve()}")
     print(f"schema version: {version}")
@@ -72,7 +38,7 @@ async def _init(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _import_units(settings: Settings, args: argparse.Namespace) -> int:
     table = read_table(args.file)
-    async with _opened(settings) as store, store.transaction() as tx:
+    async with opened(settings) as store, store.transaction() as tx:
         known = await tx.directory.units()
         code_of = {unit.id: unit.code for unit in known}
         existing = {u.code: code_of.get(u.parent_id) if u.parent_id else None for u in known}
@@ -85,7 +51,7 @@ async def _import_units(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _import_people(settings: Settings, args: argparse.Namespace) -> int:
     table = read_table(args.file)
-    async with _opened(settings) as store, store.transaction() as tx:
+    async with opened(settings) as store, store.transaction() as tx:
         people = read_people(table, {unit.code for unit in await tx.directory.units()})
         updated = [
             person
@@ -100,7 +66,7 @@ async def _import_people(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _invite(settings: Settings, args: argparse.Namespace) -> int:
     now = SystemClock().now()
-    async with _opened(settings) as store, store.transaction() as tx:
+    async with opened(settings) as store, store.transaction() as tx:
         directory = tx.directory
         person = await directory.person_by_external_id(args.person) if args.person else None
         if args.person and person is None:
@@ -134,7 +100,7 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
     if person:
         print(f"  for:     {person.name} ({args.person})")
     print(f"  uses:    {uses or 'unlimited'}")
-    print(f"  expires: {_local(settings, expires) if expires else 'never'}")
+    print(f"  expires: {local_time(settings, expires) if expires else 'never'}")
     link = TelegramLinks(settings.telegram_bot_username).invite_link("telegram", invite.code)
     if link:
         print(f"link: {link}")
@@ -144,7 +110,7 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _revoke(settings: Settings, args: argparse.Namespace) -> int:
-    async with _opened(settings) as store, store.transaction() as tx:
+    async with opened(settings) as store, store.transaction() as tx:
         invite = await tx.directory.invite_by_code(args.code)
         if invite is None:
             raise Failed(f"no invite {args.code}")
@@ -153,29 +119,40 @@ async def _revoke(settings: Settings, args: argparse.Namespace) -> int:
     assert invite is not None
     assert invite.revoked_at is not None
     print(f"invite {invite.code} ({invite.unit_name}, {invite.role.value}, used {invite.uses}x)")
-    print(f"revoked at {_local(settings, invite.revoked_at)}")
+    print(f"revoked at {local_time(settings, invite.revoked_at)}")
     print("people who joined with it can no longer use the bot")
     return 0
 
 
 def _member_row(settings: Settings, m: Member) -> tuple[str, ...]:
     status = "active" if m.active else "revoked"
-    return (m.unit_code, m.name, m.role.value, m.platform, _local(settings, m.joined_at), status)
+    return (
+        m.unit_code,
+        m.name,
+        m.role.value,
+        m.platform,
+        local_time(settings, m.joined_at),
+        status,
+    )
 
 
 async def _members(settings: Settings, args: argparse.Namespace) -> int:
-    async with _opened(settings) as store, store.transaction() as tx:
-        members = await tx.directory.members()
+    async with opened(settings) as store, store.transaction() as tx:
+        members = await tx.directory.members(args.platform)
     if not members:
-        print("nobody has joined yet")
+        print(
+            f"nobody has joined on {args.platform} yet"
+            if args.platform
+            else "nobody has joined yet"
+        )
         return 0
     header = [("unit", "name", "role", "platform", "joined", "status")]
-    print("\n".join(_table(header + [_member_row(settings, m) for m in members])))
+    print("\n".join(aligned(header + [_member_row(settings, m) for m in members])))
     return 0
 
 
 async def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    async with _opened(settings) as store:
+    async with opened(settings) as store:
         ids = await seed_demo(store, SystemClock().now(), settings.zone, settings.language)
     print("demo data seeded" if ids.created else "demo data already in place; nothing changed")
     print(f"  {len(DEMO_UNITS)} units under 马鞍山市 (MAS)")
@@ -193,13 +170,6 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
         hint = "; run `zoufang demo` first" if args.person == OFFICER_ID else ""
         raise Failed(f"{error}{hint}") from None
     return 0
-
-
-async def _export(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        return await run_export(settings, args)
-    except ExportError as error:
-        raise Failed(str(error)) from None
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -266,12 +236,35 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--person", metavar="EXTERNAL_ID", help="an imported person it is for")
     revoke = command("revoke", _revoke, "revoke an invite; who joined with it loses access")
     revoke.add_argument("code", metavar="CODE")
-    command("members", _members, "list who has joined (已加入人员)")
+    members = command("members", _members, "list who has joined (已加入人员)")
+    members.add_argument("--platform", metavar="NAME", help="only accounts on it: telegram, wecom")
+    add_wecom_import_arguments(
+        command(
+            "import-wecom",
+            run_wecom_import,
+            "bind people's WeCom user ids from the directory export (通讯录导出);"
+            " all rows are checked first",
+        )
+    )
     command("demo", _demo, "seed demo units, people and visits; running it again changes nothing")
     console = command("console", _console, "chat with the bot in this terminal (控制台)")
     console.add_argument("--as", dest="person", metavar="EXTERNAL_ID", default=OFFICER_ID)
     add_export_arguments(
-        command("export", _export, "write the case or visit ledger to .xlsx or .csv (导出台账)")
+        command("export", run_export, "write the case or visit ledger to .xlsx or .csv (导出台账)")
+    )
+    add_campaign_commands(
+        commands.add_parser(
+            "campaign",
+            help="create, import quotas, show, activate, list campaigns (走访活动)",
+            description="campaigns: dates, zone, quotas (走访任务数) and bound groups",
+        )
+    )
+    add_bulletin_arguments(
+        command(
+            "bulletin",
+            run_bulletin,
+            "print a bulletin as it would be sent (日报/周调度/月小结), or --send it",
+        )
     )
     command("run", _run, "start the bot (启动)")
     return parser

@@ -10,22 +10,19 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TextIO
 
+from bot.cli_support import Failed, opened
 from bot.settings import Settings
 from domain.case_flow import Status
 from domain.clock import SystemClock
 from domain.dates import DateError, parse_day
 from exports import export_cases, export_visits, format_for
 from i18n import LANGUAGES, catalog
-from storage import Store, open_store
+from storage import Store
 from storage.ledger_records import CaseFilter, Scope
 
-__all__ = ["ExportError", "ProgressLines", "add_export_arguments", "run_export"]
+__all__ = ["ProgressLines", "add_export_arguments", "run_export"]
 
 _BIG_STEP = 10_000  # a line at least every this many rows, however large the export
-
-
-class ExportError(Exception):
-    """The export cannot be done as asked; the message says why."""
 
 
 def _status_words() -> dict[str, str]:
@@ -122,9 +119,9 @@ def _days(args: argparse.Namespace, today: date) -> tuple[date | None, date | No
         first = parse_day(args.first, today) if args.first else None
         last = parse_day(args.last, today) if args.last else None
     except DateError:
-        raise ExportError("dates are read like 2026-11-20, 11-20 or 今天") from None
+        raise Failed("dates are read like 2026-11-20, 11-20 or 今天") from None
     if first and last and first > last:
-        raise ExportError(f"--from {first} is after --to {last}")
+        raise Failed(f"--from {first} is after --to {last}")
     return first, last
 
 
@@ -134,7 +131,7 @@ async def _units(store: Store, code: str | None) -> tuple[int, ...]:
     async with store.transaction() as tx:
         unit = await tx.directory.unit_by_code(code)
         if unit is None:
-            raise ExportError(f"no unit {code}")
+            raise Failed(f"no unit {code}")
         return await tx.ledger.subtree(unit.id)
 
 
@@ -158,16 +155,15 @@ async def run_export(settings: Settings, args: argparse.Namespace) -> int:
     fmt = format_for(out)
     assert fmt is not None  # the argument's type checked it
     if args.what == "visits" and (args.status or args.overdue or args.full):
-        raise ExportError("--status, --overdue and --full are for cases; visits hold no residents")
+        raise Failed("--status, --overdue and --full are for cases; visits hold no residents")
     if not out.parent.is_dir():
-        raise ExportError(f"no directory {out.parent}")
+        raise Failed(f"no directory {out.parent}")
     zone = settings.zone
     today = SystemClock().now().astimezone(zone).date()
     first, last = _days(args, today)  # checked before the database is opened
     language: str = args.language or settings.language
     lines = ProgressLines(args.what, sys.stderr)
-    store = await open_store(settings.database_path)
-    try:
+    async with opened(settings) as store:
         units = await _units(store, args.unit)
         if args.what == "visits":
             count = await export_visits(
@@ -196,7 +192,5 @@ async def run_export(settings: Settings, args: argparse.Namespace) -> int:
                 progress=lines,
                 via="cli",
             )
-    finally:
-        await store.close()
     lines.finished(count, out)
     return 0

@@ -21,10 +21,13 @@ __all__ = [
     "BadFile",
     "BadRows",
     "RowProblem",
+    "column_field",
     "parse_role",
     "read_people",
     "read_table",
     "read_units",
+    "table_records",
+    "validation_problems",
 ]
 
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -110,21 +113,33 @@ def read_table(path: Path) -> list[list[str]]:
     return _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
 
 
-def _records(
-    table: list[list[str]], columns: Mapping[str, tuple[str, ...]], required: Collection[str]
+def column_field(title: str, columns: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The field a column title names (spaces and case ignored), or None."""
+    typed = title.replace(" ", "").casefold()
+    return next(
+        (field for field, aliases in columns.items() if typed in map(str.casefold, aliases)),
+        None,
+    )
+
+
+def table_records(
+    table: list[list[str]],
+    columns: Mapping[str, tuple[str, ...]],
+    required: Collection[str],
+    header_row: int = 1,
 ) -> list[tuple[int, dict[str, str]]]:
-    """(row number, {field: text}) for each non-blank row, the header mapped to field names."""
-    if not table:
+    """(row number, {field: text}) for each non-blank row below the header (at `header_row`,
+    counted from 1), the header's titles mapped to field names."""
+    if len(table) < header_row:
         raise BadFile("the file is empty; a header row is required")
-    names = {alias.casefold(): field for field, aliases in columns.items() for alias in aliases}
-    header = [names.get(title.replace(" ", "").casefold()) for title in table[0]]
+    header = [column_field(title, columns) for title in table[header_row - 1]]
     problems = [
-        RowProblem(1, f"missing column {field} ({' / '.join(columns[field])})")
+        RowProblem(header_row, f"missing column {field} ({' / '.join(columns[field])})")
         for field in required
         if field not in header
     ]
     problems += [
-        RowProblem(1, f"column {field} appears twice")
+        RowProblem(header_row, f"column {field} appears twice")
         for field in columns
         if header.count(field) > 1
     ]
@@ -132,7 +147,7 @@ def _records(
         raise BadRows(problems)
     records = [
         (number, {field: value for field, value in zip(header, row, strict=False) if field})
-        for number, row in enumerate(table[1:], start=2)
+        for number, row in enumerate(table[header_row:], start=header_row + 1)
         if any(row)
     ]
     if not records:
@@ -140,7 +155,8 @@ def _records(
     return records
 
 
-def _errors(number: int, error: ValidationError) -> list[RowProblem]:
+def validation_problems(number: int, error: ValidationError) -> list[RowProblem]:
+    """One problem per failed check of a row validated by a pydantic model."""
     return [
         RowProblem(
             number, f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
@@ -212,12 +228,12 @@ def read_units(table: list[list[str]], existing: Mapping[str, str | None]) -> li
     problems: list[RowProblem] = []
     units: list[NewUnit] = []
     seen: dict[str, tuple[int, str]] = {}
-    records = _records(table, _UNIT_COLUMNS, ("code", "name"))
+    records = table_records(table, _UNIT_COLUMNS, ("code", "name"))
     for number, record in records:
         try:
             row = _UnitRow.model_validate(record)
         except ValidationError as error:
-            problems += _errors(number, error)
+            problems += validation_problems(number, error)
             continue
         if row.code in seen:
             problems.append(
@@ -288,11 +304,11 @@ def read_people(table: list[list[str]], units: Collection[str]) -> list[NewPerso
     problems: list[RowProblem] = []
     people: list[NewPerson] = []
     seen: dict[str, int] = {}
-    for number, record in _records(table, _PEOPLE_COLUMNS, ("name", "unit", "role")):
+    for number, record in table_records(table, _PEOPLE_COLUMNS, ("name", "unit", "role")):
         try:
             row = _PersonRow.model_validate(record)
         except ValidationError as error:
-            problems += _errors(number, error)
+            problems += validation_problems(number, error)
             continue
         if row.unit not in units:
             problems.append(RowProblem(number, f"unit {row.unit} is not known; import units first"))

@@ -220,7 +220,40 @@ class SqliteDirectory:
         assert person is not None
         return person
 
-    async def members(self) -> list[Member]:
+    async def people_by_phone(self, phone: str) -> list[Person]:
+        rows = await self._all(_PERSON + " WHERE p.phone = ? ORDER BY p.id", phone)
+        return [_person(row) for row in rows]
+
+    async def people_named(self, name: str) -> list[Person]:
+        rows = await self._all(_PERSON + " WHERE p.name = ? ORDER BY p.id", name)
+        return [_person(row) for row in rows]
+
+    async def accounts(self, platform: str) -> dict[str, int]:
+        rows = await self._all(
+            "SELECT user_id, person_id FROM identities WHERE platform = ?", platform
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
+
+    async def link_identity(
+        self, person_id: int, platform: str, user_id: str, chat_id: str, now: datetime
+    ) -> bool:
+        cursor = await self._db.execute(
+            """INSERT INTO identities (platform, user_id, chat_id, person_id, joined_at)
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, user_id) DO NOTHING""",
+            (platform, user_id, chat_id, person_id, time_text(now)),
+        )
+        if cursor.rowcount == 1:
+            return True
+        row = await self._one(
+            "SELECT person_id FROM identities WHERE platform = ? AND user_id = ?",
+            platform,
+            user_id,
+        )
+        if row[0] != person_id:
+            raise LookupError(f"{platform} account {user_id} belongs to person {row[0]}")
+        return False
+
+    async def members(self, platform: str | None = None) -> list[Member]:
         rows = await self._all(
             """SELECT p.id, p.name, u.code, p.role, d.platform, d.joined_at,
                       p.active = 1 AND v.revoked_at IS NULL
@@ -228,7 +261,10 @@ class SqliteDirectory:
                JOIN people p ON p.id = d.person_id
                JOIN units u ON u.id = p.unit_id
                LEFT JOIN invites v ON v.id = p.invite_id
-               ORDER BY u.code, p.name"""
+               WHERE ? IS NULL OR d.platform = ?
+               ORDER BY u.code, p.name""",
+            platform,
+            platform,
         )
         return [
             Member(

@@ -60,7 +60,7 @@ def write_csv(path: Path, text: str) -> Path:
     return path
 
 
-COMMANDS = "init import-units import-people invite revoke members demo console run"
+COMMANDS = "init import-units import-people import-wecom invite revoke members demo console run"
 
 
 @pytest.mark.parametrize("command", ["", *COMMANDS.split()])
