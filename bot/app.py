@@ -8,15 +8,16 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Mapping
 from datetime import timedelta
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from typing import Protocol
 
 from bot.case_rules import FileCaseRules
 from bot.channels.console import ConsoleChannel
 from bot.demo import OFFICER_ID, seed_demo
 from bot.links import TelegramLinks
 from bot.settings import Settings
+from bot.web import WebListener
 from domain.clock import Clock, SystemClock
 from domain.workdays import DeadlinePolicy
 from handlers import Core, all_flows
@@ -25,11 +26,21 @@ from i18n import catalog
 from scheduler.delivery import Sender
 from scheduler.jobs import Campaign, build_scheduler
 from scheduler.outbox import OutboxWorker
+from scheduler.undeliverable import Undeliverable
 from storage import Store, open_store
 
 __all__ = ["ConsoleUnavailable", "run_bot", "run_console"]
 
 log = logging.getLogger(__name__)
+
+
+class Channel(Protocol):
+    """A platform the bot talks on: started and stopped here, sending the outbox's messages."""
+
+    @property
+    def sender(self) -> Sender: ...
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
 
 
 class ConsoleUnavailable(Exception):
@@ -69,43 +80,52 @@ async def _core(settings: Settings, store: Store, clock: Clock, links: TelegramL
     return Core(store, clock, settings.zone, settings.language, links, rules, all_flows())
 
 
-def _scheduler(
-    settings: Settings, store: Store, clock: Clock, core: Core, senders: dict[str, Sender]
-) -> AsyncIOScheduler:
-    campaign = Campaign(
+def _campaign(settings: Settings, core: Core) -> Campaign:
+    return Campaign(
         zone=settings.zone,
         language=settings.language,
         links=core.links,
         rules=core.rules,
         remind_after=timedelta(minutes=settings.draft_reminder_minutes),
         expire_after=timedelta(hours=settings.draft_expiry_hours),
+        spot_check_size=settings.spot_check_size,
     )
-    return build_scheduler(store, clock, OutboxWorker(store, senders, clock), campaign)
+
+
+def _worker(
+    settings: Settings, store: Store, clock: Clock, senders: Mapping[str, Sender]
+) -> OutboxWorker:
+    return OutboxWorker(store, senders, clock, on_failed=Undeliverable(settings.language))
 
 
 async def run_bot(settings: Settings) -> None:
-    """Start every configured channel; with no platform token, a console on demo data."""
+    """Start every configured channel; with none configured, a console on demo data."""
     _configure_logging(settings)
-    if settings.telegram_bot_token:
-        await _run_telegram(settings)
+    if settings.telegram_bot_token or settings.wecom:
+        await _run_channels(settings)
     else:
         print(catalog(settings.language)("console.no_token"), file=sys.stderr)
         await run_console(settings, OFFICER_ID, seed=True)
 
 
-async def _run_telegram(settings: Settings) -> None:
-    # PTB 22 warns on every 429 unless opted in to its timedelta durations (PTB 23's only form).
-    os.environ.setdefault("PTB_TIMEDELTA", "true")
-    from bot.channels.telegram import TelegramChannel  # only this path needs the PTB stack
-
+async def _run_channels(settings: Settings) -> None:
+    """Telegram, WeCom or both, in one process on one database, outbox and scheduler."""
     store = await open_store(settings.database_path)
     clock = SystemClock()
     links = TelegramLinks(settings.telegram_bot_username)
     core = await _core(settings, store, clock, links)
-    telegram = TelegramChannel(settings, core, links=links)
-    scheduler = _scheduler(settings, store, clock, core, {"telegram": telegram.sender})
+    listener = _listener(settings)
+    channels = _channels(settings, core, clock, links, listener)
+    worker = _worker(settings, store, clock, {c.sender.platform: c.sender for c in channels})
+    scheduler = build_scheduler(store, clock, _campaign(settings, core))
+    started: list[Channel] = []
     try:
-        await telegram.start()
+        for channel in channels:
+            await channel.start()
+            started.append(channel)
+        if listener is not None:
+            await listener.start()
+        worker.start()
         scheduler.start()
         # What start-up built lives as long as the process: keep it out of every later
         # full collection (71 ms pauses under load before this).
@@ -115,8 +135,41 @@ async def _run_telegram(settings: Settings) -> None:
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
-        await telegram.stop()
+        await worker.stop()  # sends under way finish while the channels are still up
+        if listener is not None:
+            await listener.stop()
+        for channel in reversed(started):
+            await channel.stop()
         await store.close()
+
+
+def _listener(settings: Settings) -> WebListener | None:
+    """One listener for WeCom's callback and, beside it, Telegram's webhook if both are on."""
+    if settings.wecom:
+        return WebListener(settings.web_host, settings.web_port)
+    return None
+
+
+def _channels(
+    settings: Settings,
+    core: Core,
+    clock: Clock,
+    links: TelegramLinks,
+    listener: WebListener | None,
+) -> list[Channel]:
+    web_app = listener.app if listener else None
+    channels: list[Channel] = []
+    if settings.telegram_bot_token:
+        # PTB 22 warns on every 429 unless opted in to its timedelta durations (PTB 23's only).
+        os.environ.setdefault("PTB_TIMEDELTA", "true")
+        from bot.channels.telegram import TelegramChannel  # only this path needs the PTB stack
+
+        channels.append(TelegramChannel(settings, core, links=links, web_app=web_app))
+    if settings.wecom:
+        from bot.channels.wecom import WeComChannel
+
+        channels.append(WeComChannel(settings, core, clock=clock, web_app=web_app))
+    return channels
 
 
 async def run_console(settings: Settings, external_id: str, *, seed: bool) -> None:
@@ -134,12 +187,15 @@ async def run_console(settings: Settings, external_id: str, *, seed: bool) -> No
         core = await _core(settings, store, clock, TelegramLinks(settings.telegram_bot_username))
         actor = Actor("console", user_id, user_id, person.name, settings.language)
         console = ConsoleChannel(core, actor)
-        scheduler = _scheduler(settings, store, clock, core, {"console": console})
+        worker = _worker(settings, store, clock, {"console": console})
+        scheduler = build_scheduler(store, clock, _campaign(settings, core))
+        worker.start()
         scheduler.start()
         try:
             await console.run()
         finally:
             scheduler.shutdown(wait=False)
+            await worker.stop()
     finally:
         await store.close()
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.campaigns import Quota, check_campaign
 from domain.cases import CaseStatus, Category, IssueKind, Urgency
 from domain.people import Person, Role, new_invite_code
 from domain.visits import TargetType
@@ -52,6 +53,17 @@ _VISITS = (
     ("demo-v2", 2, TargetType.ENTERPRISE, "湖东路商业街", 6, 18, 12, 2),
     ("demo-v3", 1, TargetType.SCHOOL, "湖东路小学", 1, 120, 200, 5),
     ("demo-v4", 1, TargetType.COMMUNITY, "雨山湖社区", 1, 35, 50, 3),
+)
+
+
+# The demo campaign's quotas (走访任务数) by unit and target.
+_QUOTAS = (
+    ("MAS-HS", TargetType.HOUSEHOLD, 300),
+    ("MAS-HS", TargetType.ENTERPRISE, 30),
+    ("MAS-HS", TargetType.SCHOOL, 5),
+    ("MAS-YS", TargetType.HOUSEHOLD, 200),
+    ("MAS-GAJ", TargetType.HOUSEHOLD, 100),
+    ("MAS-FY", TargetType.HOUSEHOLD, 50),
 )
 
 
@@ -152,6 +164,22 @@ async def _cases(
             await tx.cases.add(case)
 
 
+async def _campaign(tx: Tx, today: date, zone: ZoneInfo, now: datetime) -> None:
+    """A campaign that started two weeks ago and runs six more, unless one is running."""
+    if await tx.campaigns.active() is not None:
+        return
+    name = "大走访（演示）"
+    campaign = await tx.campaigns.by_name(name) or await tx.campaigns.create(
+        check_campaign(name, today - timedelta(days=14), today + timedelta(days=42), zone.key),
+        now,
+    )
+    await tx.campaigns.activate(campaign.id)
+    codes = {unit.code: unit.id for unit in await tx.directory.units()}
+    await tx.campaigns.replace_quotas(
+        campaign.id, [Quota(codes[code], target, n) for code, target, n in _QUOTAS]
+    )
+
+
 async def seed_demo(
     store: Store, now: datetime, zone: ZoneInfo = _MAANSHAN, language: str = "zh"
 ) -> DemoIds:
@@ -175,6 +203,7 @@ async def seed_demo(
             officer = await _person(tx, OFFICER_ID)
             today = now.astimezone(zone).date()
             await _cases(tx, officer, await _visits(tx, officer, today, zone), today, zone)
+            await _campaign(tx, today, zone, now)
         officer = await _person(tx, OFFICER_ID)
         coordinator = await _person(tx, COORDINATOR_ID)
         return DemoIds(officer.id, coordinator.id, created=not seeded)

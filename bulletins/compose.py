@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bulletins.figures import (
     Daily,
@@ -24,8 +24,10 @@ __all__ = ["Bulletin", "Figures", "compute", "render"]
 
 Figures = Daily | Weekly | Monthly
 
-# A chart with more bars than this shows the best and the worst; the text says how many more.
+# A chart with more bars than this shows the best and the worst twenty: a phone shows ~40
+# bars legibly, and drawing 200 takes over a second.
 _CHART_BARS = 40
+_ENDS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +78,16 @@ def draw(t: Catalog, figures: Figures) -> bytes | None:
     if isinstance(figures, Monthly):
         if not figures.days:
             return None
+        # Every day of the month, quiet ones at zero: a line over gaps would show a false trend.
+        visited = {d.day: d.visited for d in figures.days}
         cases = dict(figures.case_days)
-        days = [d.day for d in figures.days]
+        span = (figures.last - figures.first).days + 1
+        days = [figures.first + timedelta(days=n) for n in range(span)]
         return trend_chart(
             t("chart.trend_title", month=f"{figures.first:%Y-%m}"),
             days,
             [
-                (t("chart.series_visits"), [d.visited for d in figures.days]),
+                (t("chart.series_visits"), [visited.get(day, 0) for day in days]),
                 (t("chart.series_cases"), [cases.get(day, 0) for day in days]),
             ],
         )
@@ -90,15 +95,16 @@ def draw(t: Catalog, figures: Figures) -> bytes | None:
     ranked = daily.ranked
     if not ranked:
         return None
-    shown = ranked if len(ranked) <= _CHART_BARS else ranked[:20] + ranked[-20:]
+    shown = ranked if len(ranked) <= _CHART_BARS else ranked[:_ENDS] + ranked[-_ENDS:]
     return completion_chart(
         t("chart.completion_title", campaign=daily.campaign.name, day=f"{daily.day:%m-%d}"),
         [
-            Bar(row.unit.name, round((row.standing.completion or 0) * 100, 1), 100.0)
+            Bar(row.unit.name, row.visited, row.quota, share=row.standing.completion)
             for row in shown
         ],
         done_label=t("chart.done"),
         quota_label=t("chart.quota"),
-        expected=round(daily.expected * 100, 1),
+        expected=daily.expected,
         expected_label=t("chart.expected"),
+        behind_label=t("chart.behind"),
     )

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from bulletins.scope import Scope, scope_for
 from domain.campaigns import Campaign
@@ -40,6 +41,7 @@ class Row:
     entries_today: int = 0
     people_today: int = 0
     visited: int = 0  # since the campaign started
+    quota: int = 0  # all target types together
     people: int = 0
     standing: Standing = field(default_factory=lambda: Standing(None, 0.0, None))
     new: int = 0
@@ -91,9 +93,15 @@ class Monthly:
     case_days: tuple[tuple[date, int], ...]
 
 
-async def _scope(tx: Tx, campaign: Campaign, root_id: int | None) -> Scope:
+async def _scope(tx: Tx, campaign: Campaign, root_id: int | None) -> tuple[Scope, list[Unit]]:
     units = await tx.directory.units()
-    return scope_for(units, await tx.campaigns.quotas(campaign.id), root_id)
+    return scope_for(units, await tx.campaigns.quotas(campaign.id), root_id), units
+
+
+@lru_cache(maxsize=64)
+def _expected(starts_on: date, ends_on: date, day: date, is_workday: IsWorkday) -> float:
+    """Walking the calendar costs milliseconds; every bulletin of a day asks the same."""
+    return expected_share(starts_on, ends_on, day, is_workday)
 
 
 def _day_bounds(day: date, campaign: Campaign) -> tuple[datetime, datetime]:
@@ -105,10 +113,16 @@ async def daily_figures(
     tx: Tx, campaign: Campaign, day: date, root_id: int | None, is_workday: IsWorkday
 ) -> Daily:
     """走访进度通报 for `day`: the day's and cumulative figures, pace, problems, overdue."""
-    scope = await _scope(tx, campaign, root_id)
+    scope, _ = await _scope(tx, campaign, root_id)
+    return await _daily(tx, campaign, day, scope, root_id, is_workday)
+
+
+async def _daily(
+    tx: Tx, campaign: Campaign, day: date, scope: Scope, root_id: int | None, is_workday: IsWorkday
+) -> Daily:
     inside = set(scope.unit_ids)
     today = await tx.stats.visit_totals(day, day)
-    since = await tx.stats.visit_totals(campaign.starts_on, day)
+    since = await tx.stats.campaign_totals(campaign.id, day)
     new = await tx.stats.new_cases(day, day)
     start, end = _day_bounds(day, campaign)
     resolved = await tx.stats.closed_between(start, end)
@@ -119,7 +133,7 @@ async def daily_figures(
         row = scope.row_of.get(t.unit_id)
         if row is not None:
             done[row][t.target] += t.visited
-    expected = expected_share(campaign.starts_on, campaign.ends_on, day, is_workday)
+    expected = _expected(campaign.starts_on, campaign.ends_on, day, is_workday)
     sums = {
         "today": scope.roll_up((t.unit_id, t.visited) for t in today),
         "entries_today": scope.roll_up((t.unit_id, t.entries) for t in today),
@@ -136,6 +150,7 @@ async def daily_figures(
             unit,
             standing(completion(done[unit.id], scope.quotas[unit.id]), expected),
             {name: values.get(unit.id, 0) for name, values in sums.items()},
+            quota=sum(scope.quotas[unit.id].values()),
         )
         for unit in scope.rows
     )
@@ -171,8 +186,8 @@ async def weekly_figures(
     """周调度 on `day`: the seven days before it, the ledger's state, overdue and silent cases."""
     last = day - timedelta(days=1)
     first = last - timedelta(days=6)
-    standing_then = await daily_figures(tx, campaign, last, root_id, is_workday)
-    scope = await _scope(tx, campaign, root_id)
+    scope, units = await _scope(tx, campaign, root_id)
+    standing_then = await _daily(tx, campaign, last, scope, root_id, is_workday)
     inside = set(scope.unit_ids)
     visits = await tx.stats.visit_totals(first, last)
     new = await tx.stats.new_cases(first, last)
@@ -182,7 +197,6 @@ async def weekly_figures(
     silent = await tx.stats.silent(end - timedelta(days=7))
     statuses = await tx.stats.status_totals()
     open_pairs = [(u, sum(by.get(s, 0) for s in _OPEN)) for u, by in statuses.items()]
-    overdue = await tx.stats.overdue(day)
     sums = {
         "today": scope.roll_up((t.unit_id, t.visited) for t in visits),
         "entries_today": scope.roll_up((t.unit_id, t.entries) for t in visits),
@@ -190,7 +204,8 @@ async def weekly_figures(
         "new": scope.roll_up((c.unit_id, c.new) for c in new),
         "on_spot": scope.roll_up((c.unit_id, c.on_spot) for c in new),
         "resolved": scope.roll_up((c.unit_id, c.count) for c in resolved),
-        "overdue": scope.roll_up((c.unit_id, c.count) for c in overdue),
+        # As the week closed, like the standing.
+        "overdue": {row.unit.id: row.overdue for row in standing_then.rows},
         "open_cases": scope.roll_up(open_pairs),
         "silent": scope.roll_up((c.unit_id, c.count) for c in silent),
     }
@@ -215,12 +230,14 @@ async def weekly_figures(
         for c in await tx.stats.overdue_cases(day, _OVERDUE_LISTED * 4)
         if c.holder_unit_id in inside
     ]
-    names = {unit.id: unit.name for unit in await tx.directory.units()}
+    names = {unit.id: unit.name for unit in units}
     return Weekly(standing_then, first, last, rows, total, tuple(listed[:_OVERDUE_LISTED]), names)
 
 
-def _row(unit: Unit, stands: Standing, n: dict[str, int], since: Row | None = None) -> Row:
-    """A row from named numbers; `since` lends its campaign-to-date visits."""
+def _row(
+    unit: Unit, stands: Standing, n: dict[str, int], since: Row | None = None, quota: int = 0
+) -> Row:
+    """A row from named numbers; `since` lends its campaign-to-date visits and quota."""
     return Row(
         unit=unit,
         today=n.get("today", 0),
@@ -228,6 +245,7 @@ def _row(unit: Unit, stands: Standing, n: dict[str, int], since: Row | None = No
         people_today=n.get("people_today", 0),
         visited=since.visited if since else n.get("visited", 0),
         people=since.people if since else n.get("people", 0),
+        quota=since.quota if since else quota,
         standing=stands,
         new=n.get("new", 0),
         on_spot=n.get("on_spot", 0),
@@ -244,7 +262,7 @@ async def monthly_figures(tx: Tx, campaign: Campaign, day: date, root_id: int | 
     last = day.replace(day=1) - timedelta(days=1)
     before_last = first - timedelta(days=1)
     before_first = before_last.replace(day=1)
-    scope = await _scope(tx, campaign, root_id)
+    scope, _ = await _scope(tx, campaign, root_id)
     return Monthly(
         campaign,
         first,

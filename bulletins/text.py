@@ -7,8 +7,9 @@ from datetime import date, datetime
 from bulletins.figures import Daily, Monthly, Row, Weekly
 from domain.pace import Standing
 from i18n.catalog import Catalog
+from storage.spot_records import SpotCounts
 
-__all__ = ["daily_text", "monthly_text", "weekly_text"]
+__all__ = ["daily_text", "monthly_text", "spot_text", "weekly_text"]
 
 # A group chat reads every unit up to this many; past it, the best and the worst few.
 _ALL_ROWS = 20
@@ -183,6 +184,21 @@ def weekly_text(
         lines.append("")
         lines.append(spot)
     return "\n".join(lines)
+
+
+def spot_text(t: Catalog, counts: SpotCounts) -> str | None:
+    """The week's spot checks (日抽查) in one line, or None if none were drawn."""
+    if counts.drawn == 0:
+        return None
+    return t(
+        "bulletin.weekly.spot",
+        drawn=counts.drawn,
+        verified=counts.verified,
+        doubtful=counts.doubtful,
+        returned=counts.returned,
+        corrected=counts.corrected,
+        pending=counts.pending,
+    )
 
 
 def _change(t: Catalog, now: int, before: int) -> str:

@@ -16,16 +16,28 @@ from domain.campaigns import (
 )
 from domain.numerals import parse_count
 from domain.people import Unit
+from domain.robots import robot_chat_id
 from domain.visits import TargetType
 from handlers import commands
 from handlers.context import Ctx
 from handlers.messages import Command, Event, Image, Reply
+from scheduler.delivery import queue_reply
 from storage import Store
 from storage.campaign_records import Binding
 
 __all__ = ["campaign_command", "group_event"]
 
 _GROUP_COMMANDS = ("bind", "unbind", "stats", "chart", "help")
+_PRIVATE_COMMANDS = (
+    "stats",
+    "digest",
+    "chart",
+    "quota",
+    "schedule",
+    "campaign",
+    "bind",
+    "bindrobot",
+)
 
 
 async def group_event(ctx: Ctx, event: Event) -> list[Reply]:
@@ -37,17 +49,19 @@ async def group_event(ctx: Ctx, event: Event) -> list[Reply]:
         return []
     if event.name == "help":
         return [Reply(ctx.t("campaign.group_help"))]
+    binding_command = event.name in ("bind", "unbind")
+    if binding_command and (ctx.person is None or not ctx.person.role.may_invite):
+        return [Reply(ctx.t("campaign.bind_refused"))]
     campaign = await ctx.tx.campaigns.active()
     if campaign is None:
         return [Reply(ctx.t("campaign.none"))]
     binding = await ctx.tx.campaigns.binding(ctx.actor.platform, ctx.actor.chat_id)
-    if event.name in ("bind", "unbind"):
-        if ctx.person is None or not ctx.person.role.may_invite:
-            return [Reply(ctx.t("campaign.bind_refused"))]
+    if binding_command:
         if event.name == "unbind":
             gone = await ctx.tx.campaigns.unbind(ctx.actor.platform, ctx.actor.chat_id)
             return [Reply(ctx.t("campaign.unbound" if gone else "campaign.not_bound"))]
-        return [await _bind(ctx, campaign, event.args)]
+        bound, _ = await _bind(ctx, campaign, event.args, ctx.actor.platform, ctx.actor.chat_id)
+        return [bound]
     root = binding.unit_id if binding else None
     if event.name == "chart":
         return await _chart(ctx, campaign, root)
@@ -59,7 +73,7 @@ async def campaign_command(ctx: Ctx, name: str, args: str) -> list[Reply] | None
     if name in ("mute", "unmute"):
         await ctx.tx.campaigns.set_muted(ctx.member().id, name == "mute")
         return [Reply(ctx.t(f"campaign.{name}d"))]
-    if name not in ("stats", "digest", "chart", "quota", "schedule", "campaign", "bind"):
+    if name not in _PRIVATE_COMMANDS:
         return None
     if name == "bind":
         return [Reply(ctx.t("campaign.bind_in_group"))]
@@ -86,6 +100,8 @@ async def campaign_command(ctx: Ctx, name: str, args: str) -> list[Reply] | None
         return [commands.not_understood(ctx)]
     if name == "quota":
         return [await _quota(ctx, campaign, args)]
+    if name == "bindrobot":
+        return [await _bind_robot(ctx, campaign, args)]
     return [await _schedule(ctx, campaign, args)]
 
 
@@ -97,18 +113,21 @@ async def _unit_arg(ctx: Ctx, text: str) -> Unit | None:
     return next((u for u in await ctx.tx.directory.units() if u.name == word), None)
 
 
-async def _bind(ctx: Ctx, campaign: Campaign, args: str) -> Reply:
+async def _bind(
+    ctx: Ctx, campaign: Campaign, args: str, platform: str, chat_id: str
+) -> tuple[Reply, bool]:
+    """Bind the chat; the answer, and whether it was bound."""
     words = args.split(maxsplit=1)
     unit = await _unit_arg(ctx, words[0]) if words else None
     kinds_text = args if unit is None else (words[1] if len(words) > 1 else "")
     try:
         kinds = parse_kinds(kinds_text)
     except CampaignError as error:
-        return Reply(ctx.t("campaign.bind_usage", word=error.detail))
+        return Reply(ctx.t("campaign.bind_usage", word=error.detail)), False
     await ctx.tx.campaigns.bind(
         Binding(
-            platform=ctx.actor.platform,
-            chat_id=ctx.actor.chat_id,
+            platform=platform,
+            chat_id=chat_id,
             campaign_id=campaign.id,
             unit_id=unit.id if unit else None,
             kinds=kinds,
@@ -118,17 +137,30 @@ async def _bind(ctx: Ctx, campaign: Campaign, args: str) -> Reply:
         )
     )
     times = campaign.timetable
-    return Reply(
-        ctx.t(
-            "campaign.bound",
-            campaign=campaign.name,
-            scope=unit.name if unit else ctx.t("campaign.whole"),
-            kinds="、".join(ctx.t(f"campaign.kind.{k.value}") for k in kinds),
-            daily=f"{times.daily_at:%H:%M}",
-            weekly=f"{times.weekly_at:%H:%M}",
-            monthly=f"{times.monthly_at:%H:%M}",
-        )
+    text = ctx.t(
+        "campaign.bound",
+        campaign=campaign.name,
+        scope=unit.name if unit else ctx.t("campaign.whole"),
+        kinds="、".join(ctx.t(f"campaign.kind.{k.value}") for k in kinds),
+        daily=f"{times.daily_at:%H:%M}",
+        weekly=f"{times.weekly_at:%H:%M}",
+        monthly=f"{times.monthly_at:%H:%M}",
     )
+    return Reply(text), True
+
+
+async def _bind_robot(ctx: Ctx, campaign: Campaign, args: str) -> Reply:
+    """A WeCom group robot's webhook address binds its group; the group is greeted through the
+    outbox, so a wrong or removed robot comes back to the coordinator as undeliverable."""
+    words = args.split(maxsplit=1)
+    chat_id = robot_chat_id(words[0]) if words else None
+    if chat_id is None:
+        return Reply(ctx.t("campaign.robot_usage"))
+    bound, ok = await _bind(ctx, campaign, words[1] if len(words) > 1 else "", "wecom", chat_id)
+    if not ok:
+        return bound
+    await queue_reply(ctx.tx.outbox, "wecom", chat_id, bound, ctx.now, None)
+    return Reply(ctx.t("campaign.robot_bound") + "\n" + bound.text)
 
 
 async def _stats(ctx: Ctx, campaign: Campaign, root: int | None) -> Reply:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from zoneinfo import ZoneInfo
 
 from domain.clock import Clock
 from handlers import commands
+from handlers.campaign_routes import campaign_command, group_event
 from handlers.choices import shown_in, typed_choice
 from handlers.context import CaseRules, Ctx, Later, Links
 from handlers.ledger_routes import ledger_command, ledger_pressed
@@ -14,6 +16,7 @@ from handlers.menu import command_for_label, main_menu
 from handlers.messages import Command, Event, Incoming, Pressed, Reply, Text
 from handlers.oneline_entry import looks_like_visit_line
 from handlers.runner import Runner, parse_flow_data
+from handlers.spot_routes import spot_command, spot_pressed
 from i18n import catalog, language_for
 from storage import Store
 from storage.records import ConversationState
@@ -83,6 +86,8 @@ class Core:
             ctx = Ctx(
                 tx, now, self._zone, catalog(language), actor, person, self._links, self._rules
             )
+            if not actor.private:
+                return await group_event(ctx, incoming.event), ctx.later
             shown = await tx.conversations.shown(actor.platform, actor.user_id)
             replies = await self._route(ctx, state, typed_choice(shown, incoming.event))
             if replies:
@@ -94,6 +99,9 @@ class Core:
             return await self._command(ctx, state, event)
         if isinstance(event, Pressed):
             return await self._pressed(ctx, state, event.data)
+        if ctx.person is None and state is None and await _is_invite(ctx, event):
+            assert isinstance(event, Text)
+            return await self._runner.start(ctx, "join", event.text)
         if ctx.person is None and (state is None or state.flow != "join"):
             return [commands.refusal(ctx)]
         # The menu stays on screen during a flow, so its labels are commands everywhere.
@@ -131,6 +139,12 @@ class Core:
         ledger = await ledger_command(ctx, state, name, args, self._runner)
         if ledger is not None:
             return ledger
+        supervision = await campaign_command(ctx, name, args)
+        if supervision is not None:
+            return supervision
+        spot = await spot_command(ctx, state, name, args, self._runner)
+        if spot is not None:
+            return spot
         flow = _FLOW_COMMANDS.get(name)
         if flow is None or (flow == "invite" and not ctx.member().role.may_invite):
             return [commands.not_understood(ctx)]
@@ -149,6 +163,9 @@ class Core:
         ledger = await ledger_pressed(ctx, state, data, self._runner)
         if ledger is not None:
             return ledger
+        spot = await spot_pressed(ctx, state, data, self._runner)
+        if spot is not None:
+            return spot
         action, _, arg = data.removeprefix("g:").partition(":")
         mine = state is not None and state.draft_id == arg
         if action == "resume" and state is not None and mine:
@@ -169,3 +186,15 @@ class Core:
         if state is not None:
             return [said, *await self._runner.ask_again(ctx, state)]
         return [Reply(said.text, menu=main_menu(ctx.t, ctx.person))]
+
+
+_CODE = re.compile(r"[A-Z0-9]{4,32}")
+
+
+async def _is_invite(ctx: Ctx, event: Event) -> bool:
+    """A stranger's first message that is an invite code joins them, where a platform has no
+    deep links (WeCom): the code is typed or pasted as it was handed out."""
+    if not isinstance(event, Text):
+        return False
+    code = event.text.strip().upper()
+    return bool(_CODE.fullmatch(code)) and await ctx.tx.directory.invite_by_code(code) is not None

@@ -7,12 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bulletins.compose import Bulletin, compute, render
-from bulletins.figures import IsWorkday
+from bulletins.compose import Bulletin, Figures, compute, render
+from bulletins.figures import IsWorkday, Weekly
+from bulletins.text import spot_text
 from domain.campaigns import BulletinKind, Campaign
 from domain.schedule import Occurrence, latest_due
 from handlers.messages import Image, Reply
 from i18n import catalog
+from i18n.catalog import Catalog
 from scheduler.delivery import queue_reply
 from storage import Store, Tx
 from storage.campaign_records import Binding
@@ -115,6 +117,14 @@ async def publish(
             occurrence.due_at,
         )
     return Queued(kind, occurrence.day, len(targets), late)
+
+
+async def _spot(tx: Tx, t: Catalog, figures: Figures, root_id: int | None) -> str | None:
+    """The weekly dispatch counts the week's spot-check outcomes."""
+    if not isinstance(figures, Weekly):
+        return None
+    units = await tx.ledger.subtree(root_id) if root_id is not None else ()
+    return spot_text(t, await tx.spot_checks.outcome_counts(figures.first, figures.last, units))
 
 
 async def _ran(tx: Tx, campaign: Campaign, occurrence: Occurrence) -> bool:

@@ -51,6 +51,9 @@ class StatsStore(Protocol):
     """The figures of bulletins and nudges, read from running totals, never a scan of visits."""
 
     async def visit_totals(self, first: date, last: date) -> list[VisitTotal]: ...
+    async def campaign_totals(self, campaign_id: int, through: date) -> list[VisitTotal]:
+        """Per unit and target, the campaign's visits from its start to `through`."""
+
     async def visit_days(
         self, first: date, last: date, unit_ids: tuple[int, ...] = ()
     ) -> list[DayTotal]: ...

@@ -10,6 +10,7 @@ from typing import TextIO
 from handlers.core import Core
 from handlers.messages import Actor, Command, Event, Incoming, Location, Photo, Reply, Text
 from i18n import Catalog, catalog, language_for
+from scheduler.delivery import Pace
 
 __all__ = ["ConsoleChannel", "parse_line", "render"]
 
@@ -106,6 +107,10 @@ class ConsoleChannel:
                 return line.strip()
 
     platform = "console"
+    per_second = 100.0  # a terminal has no limits worth pacing
+
+    def pace(self, chat_id: str) -> Pace:
+        return Pace(100, 1.0)
 
     async def deliver(self, chat_id: str, reply: Reply) -> None:
         """What the bot sends unprompted (a draft reminder) appears in this terminal; messages

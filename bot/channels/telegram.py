@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections import Counter
 from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram import Bot, BotCommand, CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, RetryAfter, TelegramError
@@ -100,6 +102,7 @@ class TelegramChannel:
         request: BaseRequest | None = None,
         get_updates_request: BaseRequest | None = None,
         max_concurrent_updates: int = 64,
+        web_app: web.Application | None = None,
     ) -> None:
         if not settings.telegram_bot_token:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -121,6 +124,12 @@ class TelegramChannel:
         self._application = builder.build()
         self._application.add_handler(TypeHandler(Update, self._on_update))
         self._application.add_error_handler(self._on_error)
+        # With a shared listener (WeCom's callback on the same port), the webhook is a route
+        # on it rather than PTB's own server.
+        self._shared = web_app is not None and bool(settings.telegram_webhook_url)
+        if web_app is not None and settings.telegram_webhook_url:
+            path = "/" + urlsplit(settings.telegram_webhook_url).path.strip("/")
+            web_app.router.add_post(path, self._on_webhook)
 
     @property
     def links(self) -> TelegramLinks:
@@ -149,7 +158,13 @@ class TelegramChannel:
             await app.start()
             assert app.updater is not None  # ApplicationBuilder always builds one
             url = self._settings.telegram_webhook_url
-            if url:
+            if url and self._shared:
+                await app.bot.set_webhook(
+                    url,
+                    secret_token=self._settings.telegram_webhook_secret,
+                    allowed_updates=_UPDATES,
+                )
+            elif url:
                 await app.updater.start_webhook(
                     listen=self._settings.web_host,
                     port=self._settings.web_port,
@@ -168,6 +183,21 @@ class TelegramChannel:
             raise
         self._sender.bot = app.bot
         log.info("Telegram channel started as @%s", app.bot.username)
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """One update POSTed by Telegram to the shared listener: checked, queued, answered."""
+        secret = self._settings.telegram_webhook_secret
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if secret and not hmac.compare_digest(given, secret):
+            return web.Response(status=403)
+        if not self._application.running:
+            return web.Response(status=503)  # Telegram retries later
+        try:
+            update = Update.de_json(await request.json(), self.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400)
+        await self._application.update_queue.put(update)
+        return web.Response()
 
     async def stop(self) -> None:
         """Stop taking updates, finish the ones under way, close every connection."""
@@ -212,7 +242,7 @@ class TelegramChannel:
         if user is None or user.is_bot:
             return
         if message.chat.type != ChatType.PRIVATE:
-            await self._in_group(message, user)
+            await self._in_group(update, message, user)
             return
         event = event_of(message)
         if event is not None:
@@ -250,14 +280,17 @@ class TelegramChannel:
             if "not modified" not in error.message:
                 log.warning("could not mark the pressed button: %s", error.message)
 
-    async def _in_group(self, message: Message, user: User) -> None:
-        """Officer flows are private: a command to the bot in a group gets pointed there."""
+    async def _in_group(self, update: Update, message: Message, user: User) -> None:
+        """In a group the core answers only the campaign's commands (/bind, /stats …); any
+        other command to the bot is pointed to a private chat, where residents' data stays."""
         command = command_of(message)
         if command is None:
             return  # group chatter is not for the bot
         target = command[1].casefold()
         if target and target != (self.username or "").casefold():
             return  # a command for another bot
+        if await self._converse(update, user, message.chat, command[0]):
+            return
         t = catalog(language_for(user.language_code, self._settings.language))
         text = t("telegram.private_only", link=f"https://t.me/{self.username}")
         await self._send_all(message.chat_id, [Reply(text)])

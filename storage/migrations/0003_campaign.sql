@@ -64,19 +64,38 @@ CREATE TABLE visit_totals (
     entries    INTEGER NOT NULL,
     visited    INTEGER NOT NULL,                -- households, enterprises, schools … (count)
     people     INTEGER NOT NULL,
-    PRIMARY KEY (unit_id, visit_date, target)
+    PRIMARY KEY (unit_id, target, visit_date)  -- sums per unit and target come out in order
 ) WITHOUT ROWID;
 
-CREATE INDEX visit_totals_date ON visit_totals(visit_date);
+-- A day's or a month's rows, read from the index alone.
+CREATE INDEX visit_totals_date ON visit_totals(visit_date, unit_id, target, entries, visited, people);
 
 INSERT INTO visit_totals (unit_id, visit_date, target, entries, visited, people)
 SELECT unit_id, visit_date, target, count(*), sum(count), sum(people)
 FROM visits GROUP BY unit_id, visit_date, target;
 
+-- The active campaign's visits so far by unit and target: the daily bulletin's "since the
+-- start" without summing every day. Rebuilt from visit_totals when a campaign is activated.
+CREATE TABLE campaign_visit_totals (
+    campaign_id INTEGER NOT NULL,
+    unit_id     INTEGER NOT NULL,
+    target      TEXT NOT NULL,
+    entries     INTEGER NOT NULL,
+    visited     INTEGER NOT NULL,
+    people      INTEGER NOT NULL,
+    PRIMARY KEY (campaign_id, unit_id, target)
+) WITHOUT ROWID;
+
 CREATE TRIGGER visit_totals_insert AFTER INSERT ON visits BEGIN
     INSERT INTO visit_totals (unit_id, visit_date, target, entries, visited, people)
     VALUES (NEW.unit_id, NEW.visit_date, NEW.target, 1, NEW.count, NEW.people)
     ON CONFLICT (unit_id, visit_date, target) DO UPDATE SET
+        entries = entries + 1, visited = visited + excluded.visited,
+        people = people + excluded.people;
+    INSERT INTO campaign_visit_totals (campaign_id, unit_id, target, entries, visited, people)
+    SELECT id, NEW.unit_id, NEW.target, 1, NEW.count, NEW.people FROM campaigns
+    WHERE active = 1 AND NEW.visit_date BETWEEN starts_on AND ends_on
+    ON CONFLICT (campaign_id, unit_id, target) DO UPDATE SET
         entries = entries + 1, visited = visited + excluded.visited,
         people = people + excluded.people;
 END;
@@ -85,6 +104,11 @@ CREATE TRIGGER visit_totals_delete AFTER DELETE ON visits BEGIN
     UPDATE visit_totals SET entries = entries - 1, visited = visited - OLD.count,
                             people = people - OLD.people
     WHERE unit_id = OLD.unit_id AND visit_date = OLD.visit_date AND target = OLD.target;
+    UPDATE campaign_visit_totals SET entries = entries - 1, visited = visited - OLD.count,
+                                     people = people - OLD.people
+    WHERE unit_id = OLD.unit_id AND target = OLD.target AND campaign_id IN (
+        SELECT id FROM campaigns
+        WHERE active = 1 AND OLD.visit_date BETWEEN starts_on AND ends_on);
 END;
 
 -- A corrected visit (spot check 退回补正) moves its figures from the old bucket to the new.
@@ -96,6 +120,17 @@ AFTER UPDATE OF unit_id, visit_date, target, count, people ON visits BEGIN
     INSERT INTO visit_totals (unit_id, visit_date, target, entries, visited, people)
     VALUES (NEW.unit_id, NEW.visit_date, NEW.target, 1, NEW.count, NEW.people)
     ON CONFLICT (unit_id, visit_date, target) DO UPDATE SET
+        entries = entries + 1, visited = visited + excluded.visited,
+        people = people + excluded.people;
+    UPDATE campaign_visit_totals SET entries = entries - 1, visited = visited - OLD.count,
+                                     people = people - OLD.people
+    WHERE unit_id = OLD.unit_id AND target = OLD.target AND campaign_id IN (
+        SELECT id FROM campaigns
+        WHERE active = 1 AND OLD.visit_date BETWEEN starts_on AND ends_on);
+    INSERT INTO campaign_visit_totals (campaign_id, unit_id, target, entries, visited, people)
+    SELECT id, NEW.unit_id, NEW.target, 1, NEW.count, NEW.people FROM campaigns
+    WHERE active = 1 AND NEW.visit_date BETWEEN starts_on AND ends_on
+    ON CONFLICT (campaign_id, unit_id, target) DO UPDATE SET
         entries = entries + 1, visited = visited + excluded.visited,
         people = people + excluded.people;
 END;
@@ -126,5 +161,15 @@ CREATE TRIGGER case_totals_update AFTER UPDATE OF status, holder_unit_id ON case
     ON CONFLICT (unit_id, status) DO UPDATE SET cases = cases + 1;
 END;
 
--- Cases closed in a time range (the bulletins' "resolved").
-CREATE INDEX cases_closed ON cases(closed_at) WHERE closed_at IS NOT NULL;
+-- Cases closed in a time range (the bulletins' "resolved"), answered from the index alone.
+CREATE INDEX cases_closed ON cases(closed_at, status, holder_unit_id, reporter_unit_id)
+    WHERE closed_at IS NOT NULL;
+-- Problems logged on a range of days (their numbers start with the day), from the index alone.
+CREATE INDEX cases_number_unit ON cases(number, reporter_unit_id, status);
+-- Open cases by holder and deadline: overdue counts without touching the closed majority.
+CREATE INDEX cases_open_holder ON cases(holder_unit_id, deadline)
+    WHERE status NOT IN ('closed', 'solved_on_spot');
+-- Cases in hand by holder and last sign of life (一周一上报).
+CREATE INDEX cases_in_hand
+    ON cases(holder_unit_id, coalesce(last_progress_at, assigned_at, created_at))
+    WHERE status IN ('assigned', 'in_progress') AND holder_unit_id IS NOT NULL;

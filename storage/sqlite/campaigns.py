@@ -102,8 +102,20 @@ class SqliteCampaigns:
         return [_campaign(r) for r in await fetch_all(self._db, _CAMPAIGN + " ORDER BY id")]
 
     async def activate(self, campaign_id: int) -> None:
+        """Make it the one active campaign, and sum its visits so far afresh: the triggers keep
+        only the active campaign's totals."""
         await self._db.execute("UPDATE campaigns SET active = 0 WHERE active = 1")
         await self._db.execute("UPDATE campaigns SET active = 1 WHERE id = ?", (campaign_id,))
+        await self._db.execute("DELETE FROM campaign_visit_totals")
+        await self._db.execute(
+            """INSERT INTO campaign_visit_totals
+                   (campaign_id, unit_id, target, entries, visited, people)
+               SELECT c.id, t.unit_id, t.target, sum(t.entries), sum(t.visited), sum(t.people)
+               FROM campaigns c JOIN visit_totals t
+                 ON t.visit_date BETWEEN c.starts_on AND c.ends_on
+               WHERE c.id = ? GROUP BY t.unit_id, t.target""",
+            (campaign_id,),
+        )
 
     async def set_timetable(self, campaign_id: int, timetable: Timetable) -> None:
         t = timetable

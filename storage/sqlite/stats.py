@@ -9,7 +9,7 @@ import aiosqlite
 
 from storage.campaign_records import CaseDay, DayTotal, OverdueCase, UnitCount, VisitTotal
 from storage.ledger_records import Recipient
-from storage.sqlite._query import fetch_all
+from storage.sqlite._query import fetch_all, fetch_one
 from storage.sqlite._time import day_text, text_day, time_text
 
 __all__ = ["SqliteStats"]
@@ -34,6 +34,36 @@ class SqliteStats:
                FROM visit_totals WHERE visit_date BETWEEN ? AND ?
                GROUP BY unit_id, target""",
             (day_text(first), day_text(last)),
+        )
+        return [VisitTotal(*r) for r in rows]
+
+    async def campaign_totals(self, campaign_id: int, through: date) -> list[VisitTotal]:
+        """Per unit and target, the campaign's visits from its start to `through`.
+
+        For the active campaign: its running totals less what is dated after `through`
+        (nothing, for today's bulletin); for another, the sum over its days.
+        """
+        campaign = await fetch_one(
+            self._db,
+            "SELECT starts_on, ends_on, active FROM campaigns WHERE id = ?",
+            (campaign_id,),
+        )
+        if campaign is None:
+            return []
+        starts_on, ends_on, active = campaign
+        if through < text_day(starts_on):
+            return []
+        if not active:
+            return await self.visit_totals(text_day(starts_on), through)
+        rows = await self._rows(
+            """SELECT unit_id, target, sum(entries), sum(visited), sum(people) FROM (
+                   SELECT unit_id, target, entries, visited, people
+                   FROM campaign_visit_totals WHERE campaign_id = ?
+                   UNION ALL
+                   SELECT unit_id, target, -entries, -visited, -people FROM visit_totals
+                   WHERE visit_date > ? AND visit_date <= ?
+               ) GROUP BY unit_id, target""",
+            (campaign_id, day_text(through), ends_on),
         )
         return [VisitTotal(*r) for r in rows]
 

@@ -66,7 +66,8 @@ async def seed_small_campaign(store: Store, now: datetime, *, units: bool = True
         )
         pcs_officer = await tx.directory.person_by_external_id("S-1")
         sfj_officer = await tx.directory.person_by_external_id("S-2")
-        assert pcs_officer and sfj_officer
+        assert pcs_officer
+        assert sfj_officer
         for n, (unit, target, count, people, day) in enumerate(_VISITS):
             person = sfj_officer if unit == "MAS-SFJ" else pcs_officer
             await tx.visits.add(

@@ -311,7 +311,12 @@ async def test_groups_are_pointed_to_a_private_chat(
     api.push_text(101, "大家好", chat_id=group)  # chatter
     api.push_text(101, "/help@other_bot", chat_id=group)  # another bot's command
     api.push_text(101, "/help@ZouFang_Test_Bot", chat_id=group)
-    assert [m["text"] for m in await api.next_messages(group)] == [private_only]
+    [group_help] = await api.next_messages(group)
+    assert group_help["text"].startswith("本群可用：/bind [单位代码]")
+    api.push_text(101, "/bind", chat_id=group)  # an officer cannot bind a group
+    assert [m["text"] for m in await api.next_messages(group)] == [
+        "只有活动办（协调人）可以绑定或解绑群聊。"
+    ]
     api.push_text(202, "/start", chat_id=group, language_code="en")
     [english] = await api.next_messages(group)
     assert english["text"].startswith("Please talk to me in a private chat")

@@ -33,8 +33,10 @@ def test_the_daily_bulletin_is_due_at_18_00_shanghai_time() -> None:
     # 18:00 in Shanghai is 10:00 UTC.
     before = latest_due(DAILY, utc(2026, 11, 25, 9, 59), SHANGHAI, Timetable(), is_workday)
     at = latest_due(DAILY, utc(2026, 11, 25, 10, 0), SHANGHAI, Timetable(), is_workday)
-    assert before is not None and before.day == date(2026, 11, 24)
-    assert at is not None and at.day == date(2026, 11, 25)
+    assert before is not None
+    assert before.day == date(2026, 11, 24)
+    assert at is not None
+    assert at.day == date(2026, 11, 25)
     assert at.due_at == datetime(2026, 11, 25, 18, 0, tzinfo=SHANGHAI)
 
 
@@ -44,7 +46,8 @@ def test_no_daily_bulletin_on_weekends_and_holidays_but_yes_on_make_up_days() ->
     assert falls_on(DAILY, date(2026, 10, 10), Timetable(), is_workday)  # 调休 Saturday
     # Late on National Day, the one owed is the last working day's (30 September).
     owed = latest_due(DAILY, utc(2026, 10, 3, 12), SHANGHAI, Timetable(), is_workday)
-    assert owed is not None and owed.day == date(2026, 9, 30)
+    assert owed is not None
+    assert owed.day == date(2026, 9, 30)
 
 
 def test_weekly_moves_to_the_first_working_day_of_the_week() -> None:
@@ -65,7 +68,8 @@ def test_monthly_is_on_the_first_working_day() -> None:
 
 def test_after_a_long_gap_only_the_latest_occurrence_is_owed() -> None:
     owed = latest_due(MONTHLY, utc(2026, 11, 20), SHANGHAI, Timetable(), is_workday)
-    assert owed is not None and owed.day == date(2026, 11, 2)
+    assert owed is not None
+    assert owed.day == date(2026, 11, 2)
     assert owed.is_late(utc(2026, 11, 20))
     assert not owed.is_late(owed.due_at)
 
@@ -107,8 +111,10 @@ def test_campaign_checks() -> None:
 
 def test_quiet_hours_run_over_midnight() -> None:
     timetable = Timetable()
-    assert timetable.is_quiet(time(22)) and timetable.is_quiet(time(7, 59))
-    assert not timetable.is_quiet(time(8)) and not timetable.is_quiet(time(20, 59))
+    assert timetable.is_quiet(time(22))
+    assert timetable.is_quiet(time(7, 59))
+    assert not timetable.is_quiet(time(8))
+    assert not timetable.is_quiet(time(20, 59))
 
 
 def test_completion_caps_each_target_at_its_quota() -> None:

@@ -69,7 +69,8 @@ async def test_the_daily_bulletin_goes_at_its_local_time_once(store: Store, boun
     reply = reply_from_payload(items[-1].payload, items[-1].blobs)
     assert items[-1].chat_id == GROUP
     assert reply.text.startswith("📊 清风走访 走访进度通报（2026-11-25）\n今日走访 40 户")
-    assert reply.image is not None and reply.image.content.startswith(b"\x89PNG")
+    assert reply.image is not None
+    assert reply.image.content.startswith(b"\x89PNG")
 
 
 async def test_nothing_on_a_weekend(store: Store, bound: int) -> None:
