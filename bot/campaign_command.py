@@ -1,4 +1,4 @@
-"""`zoufang campaign create|quotas|show|activate|list`: campaigns, their quotas and bound groups."""
+"""`zoufang campaign create|quotas|show|activate|list`: campaigns, quotas, bound groups."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections import defaultdict
 from datetime import date
-from functools import wraps
 from pathlib import Path
 
-from bot.cli_support import Failed, Handler, aligned, opened
+from bot.cli_support import Failed, Handler, Refused, aligned, campaign_named, opened, refusing
 from bot.imports import read_table
 from bot.quota_import import read_quotas
+from bot.robot_command import bind_robot, unbind
 from bot.settings import Settings
 from domain.campaigns import Campaign, CampaignError, CampaignProblem, Quota, check_campaign
 from domain.clock import SystemClock
@@ -20,30 +20,11 @@ from domain.people import Unit
 from domain.visits import TargetType
 from i18n import catalog
 from i18n.catalog import Catalog
-from storage import Tx
 from storage.campaign_records import Binding
 
-__all__ = ["Refused", "add_campaign_commands", "campaign_named", "refusing"]
+__all__ = ["add_campaign_commands"]
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class Refused(Exception):
-    """What was typed cannot be used (a date, a zone); nothing was changed. Exit code 2."""
-
-
-def refusing(handler: Handler) -> Handler:
-    """The handler, with Refused printed as one line on stderr and exit code 2."""
-
-    @wraps(handler)
-    async def run(settings: Settings, args: argparse.Namespace) -> int:
-        try:
-            return await handler(settings, args)
-        except Refused as refused:
-            print(f"error: {refused}", file=sys.stderr)
-            return 2
-
-    return run
 
 
 def _day(t: Catalog, option: str, text: str) -> date:
@@ -59,19 +40,6 @@ def _problem(t: Catalog, error: CampaignError, start: date, end: date, zone: str
     if error.problem is CampaignProblem.BAD_ZONE:
         return t("cli.campaign.bad_zone", zone=zone)
     return t("cli.campaign.empty_name")
-
-
-async def campaign_named(tx: Tx, t: Catalog, name: str | None) -> Campaign:
-    """The campaign called `name`, or the active one when no name is given; Failed if none."""
-    if name is None:
-        campaign = await tx.campaigns.active()
-        if campaign is None:
-            raise Failed(t("cli.campaign.no_active"))
-        return campaign
-    campaign = await tx.campaigns.by_name(name)
-    if campaign is None:
-        raise Failed(t("cli.campaign.unknown", name=name))
-    return campaign
 
 
 def _imported(t: Catalog, campaign: Campaign, quotas: list[Quota]) -> str:
@@ -273,3 +241,11 @@ def add_campaign_commands(parser: argparse.ArgumentParser) -> None:
     activate = command("activate", _activate, "make a campaign the active one (one at a time)")
     activate.add_argument("name", metavar="NAME")
     command("list", _list, "every campaign, the active one marked")
+    robot = command("bind-robot", bind_robot, "bind a WeCom group by its group robot's webhook")
+    robot.add_argument("webhook", metavar="URL", help="the robot's webhook address, or its key")
+    robot.add_argument("--unit", metavar="CODE", help="only this unit's subtree (default: all)")
+    robot.add_argument("--kinds", metavar="KINDS", help="daily,weekly,monthly (default: all)")
+    robot.add_argument("--campaign", metavar="NAME", help="default: the active campaign")
+    gone = command("unbind", unbind, "stop bulletins to a bound group")
+    gone.add_argument("platform", choices=("telegram", "wecom"))
+    gone.add_argument("chat", metavar="CHAT", help="Telegram chat id, or the robot's webhook/key")

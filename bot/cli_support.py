@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from bot.settings import Settings
-from storage import Store, open_store
+from domain.campaigns import Campaign
+from i18n.catalog import Catalog
+from storage import Store, Tx, open_store
 
-__all__ = ["Failed", "Handler", "aligned", "display_width", "local_time", "opened"]
+__all__ = [
+    "Failed",
+    "Handler",
+    "Refused",
+    "aligned",
+    "campaign_named",
+    "display_width",
+    "local_time",
+    "opened",
+    "refusing",
+]
 
 Handler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
 
@@ -51,3 +65,34 @@ def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
         ).rstrip()
         for row in rows
     ]
+
+
+class Refused(Exception):
+    """What was typed cannot be used (a date, a zone); nothing was changed. Exit code 2."""
+
+
+def refusing(handler: Handler) -> Handler:
+    """The handler, with Refused printed as one line on stderr and exit code 2."""
+
+    @wraps(handler)
+    async def run(settings: Settings, args: argparse.Namespace) -> int:
+        try:
+            return await handler(settings, args)
+        except Refused as refused:
+            print(f"error: {refused}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+async def campaign_named(tx: Tx, t: Catalog, name: str | None) -> Campaign:
+    """The campaign called `name`, or the active one when no name is given; Failed if none."""
+    if name is None:
+        campaign = await tx.campaigns.active()
+        if campaign is None:
+            raise Failed(t("cli.campaign.no_active"))
+        return campaign
+    campaign = await tx.campaigns.by_name(name)
+    if campaign is None:
+        raise Failed(t("cli.campaign.unknown", name=name))
+    return campaign

@@ -88,10 +88,10 @@ def daily_text(t: Catalog, daily: Daily, late_due: datetime | None = None) -> st
         ]
         if hidden:
             lines.append(t("bulletin.hidden", n=hidden))
-    if len(daily.ranked) > 1:
-        best = "、".join(
-            f"{r.unit.name}（{_pct(r.standing.completion or 0)}）" for r in daily.ranked[:_RANKED]
-        )
+    # Leaders are named only when there is something to lead with, and not when everyone is.
+    leaders = [r for r in daily.ranked[:_RANKED] if r.standing.completion]
+    if len(daily.ranked) > 1 and leaders:
+        best = "、".join(f"{r.unit.name}（{_pct(r.standing.completion or 0)}）" for r in leaders)
         lines.append(t("bulletin.daily.top", units=best))
     behind = daily.behind
     if behind:

@@ -88,12 +88,12 @@ async def campaign_command(ctx: Ctx, name: str, args: str) -> list[Reply] | None
         unit = await _unit_arg(ctx, args) if args.strip() else None
         if args.strip() and unit is None:
             return [Reply(ctx.t("campaign.unknown_unit", code=args.strip()))]
-        root = unit.id if unit else (None if coordinator else person.unit_id)
+        root = unit.id if unit else (None if coordinator else await _home(ctx, campaign))
         return [await _stats(ctx, campaign, root)]
     if name == "chart":
-        return await _chart(ctx, campaign, None if coordinator else person.unit_id)
+        return await _chart(ctx, campaign, None if coordinator else await _home(ctx, campaign))
     if name == "digest":
-        return await _digest(ctx, campaign, None if coordinator else person.unit_id)
+        return await _digest(ctx, campaign, None if coordinator else await _home(ctx, campaign))
     if name == "campaign":
         return [await _show(ctx, campaign)]
     if not coordinator:
@@ -103,6 +103,17 @@ async def campaign_command(ctx: Ctx, name: str, args: str) -> list[Reply] | None
     if name == "bindrobot":
         return [await _bind_robot(ctx, campaign, args)]
     return [await _schedule(ctx, campaign, args)]
+
+
+async def _home(ctx: Ctx, campaign: Campaign) -> int:
+    """The unit whose quota a person's visits count toward (their own, or the nearest above
+    with a quota): an officer of a police station sees the district they report into."""
+    unit_id = ctx.member().unit_id
+    with_quota = {quota.unit_id for quota in await ctx.tx.campaigns.quotas(campaign.id)}
+    for candidate in (unit_id, *await ctx.tx.ledger.ancestors(unit_id)):
+        if candidate in with_quota:
+            return candidate
+    return unit_id
 
 
 async def _unit_arg(ctx: Ctx, text: str) -> Unit | None:

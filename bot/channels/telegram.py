@@ -39,7 +39,7 @@ __all__ = ["TelegramChannel", "TelegramSender"]
 log = logging.getLogger(__name__)
 
 # The command menu, most used first: officers tap "/" and see 登记走访 at the top.
-_COMMANDS = ("visit", "issue", "my", "cases", "help", "cancel", "lang", "start")
+_COMMANDS = ("visit", "issue", "my", "stats", "cases", "help", "cancel", "mute", "lang", "start")
 # Edited messages and the rest are never acted on, so Telegram need not send them.
 _UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 # A short pause between long polls lets updates arriving together come in one getUpdates

@@ -144,3 +144,13 @@ async def test_a_wecom_group_robot_is_bound_by_its_webhook_address(
         "在企业微信群里“添加群机器人”后，复制它的 Webhook 地址"
         "（https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…）发给我。"
     ]
+
+
+async def test_an_officer_sees_the_unit_whose_quota_they_count_toward(
+    officer: Chat, campaign: int
+) -> None:
+    (stats,) = await officer.say("/stats")  # 湖东路派出所 counts toward 花山区's quota
+    assert stats.startswith("📊 清风走访 走访进度通报（2026-11-25）\n今日走访 30 户/家/所/个")
+    assert "1. 花山区：今日 30，累计 75" in stats
+    (mine,) = await officer.say("/stats 我")
+    assert mine.startswith("王小明（湖东路派出所）的走访情况")

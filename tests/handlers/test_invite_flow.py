@@ -34,7 +34,7 @@ async def test_coordinator_creates_an_invite_that_works(coordinator: Chat, core:
         "有效期至：2026-12-02 10:00\n"
         f"邀请码：{code}\n请把下面的链接发给要加入的同志：\n"
         f"https://t.me/zoufang_test_bot?start={code}\n"
-        "≡ 登记走访 上报问题 | 我的走访 帮助 | 创建邀请 English"
+        "≡ 登记走访 上报问题 | 我的走访 帮助 | 走访进度 今日抽查 工作提示单 | 创建邀请 English"
     )
     newcomer = Chat(core, actor("301", "陈"))
     assert "加入【市司法局】" in (await newcomer.say(f"/start {code}"))[0]

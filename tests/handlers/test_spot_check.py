@@ -14,7 +14,9 @@ from tests.transcript import Chat, FakeClock
 
 __all__ = ["OFFICE_MENU", "logged_on_tuesday"]
 
-OFFICE_MENU = "≡ 登记走访 上报问题 | 我的走访 帮助 | 创建邀请 English"
+OFFICE_MENU = (
+    "≡ 登记走访 上报问题 | 我的走访 帮助 | 走访进度 今日抽查 工作提示单 | 创建邀请 English"
+)
 BUTTONS = "[核实无误] [存疑] [退回补正]"
 CASE = (
     "湖东路派出所 · 王小明 · 2026-11-24 登记\n"
