@@ -258,7 +258,7 @@ async def test_bad_inputs_get_a_clear_answer_and_the_step_stays(
 async def test_the_command_menu_is_registered_in_chinese_and_english(
     api: FakeBotApi, channel: TelegramChannel
 ) -> None:
-    names = ["visit", "issue", "my", "cases", "help", "cancel", "lang", "start"]
+    names = ["visit", "issue", "my", "stats", "cases", "help", "cancel", "mute", "lang", "start"]
     zh = api.my_commands(None, "zh")
     assert [c["command"] for c in zh] == names
     assert zh[0] == {"command": "visit", "description": "登记走访"}
