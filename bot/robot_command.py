@@ -9,6 +9,7 @@ from bot.settings import Settings
 from domain.campaigns import CampaignError, parse_kinds
 from domain.clock import SystemClock
 from domain.robots import robot_chat_id
+from handlers.campaign_routes import bound_text
 from handlers.messages import Reply
 from i18n import catalog
 from scheduler.delivery import queue_reply
@@ -37,16 +38,7 @@ async def bind_robot(settings: Settings, args: argparse.Namespace) -> int:
         await tx.campaigns.bind(
             Binding("wecom", chat_id, campaign.id, unit.id if unit else None, kinds, "", None, now)
         )
-        times = campaign.timetable
-        text = t(
-            "campaign.bound",
-            campaign=campaign.name,
-            scope=unit.name if unit else t("campaign.whole"),
-            kinds="、".join(t(f"campaign.kind.{k.value}") for k in kinds),
-            daily=f"{times.daily_at:%H:%M}",
-            weekly=f"{times.weekly_at:%H:%M}",
-            monthly=f"{times.monthly_at:%H:%M}",
-        )
+        text = bound_text(t, campaign, unit.name if unit else None, kinds)
         await queue_reply(tx.outbox, "wecom", chat_id, Reply(text), now)
     print(t("cli.robot.bound", chat=chat_id, campaign=campaign.name))
     return 0

@@ -91,11 +91,18 @@ def daily_text(t: Catalog, daily: Daily, late_due: datetime | None = None) -> st
     # Leaders are named only when there is something to lead with, and not when everyone is.
     leaders = [r for r in daily.ranked[:_RANKED] if r.standing.completion]
     if len(daily.ranked) > 1 and leaders:
-        best = "、".join(f"{r.unit.name}（{_pct(r.standing.completion or 0)}）" for r in leaders)
+        best = t("bulletin.sep").join(
+            t(
+                "bulletin.daily.top_unit",
+                unit=r.unit.name,
+                completion=_pct(r.standing.completion or 0),
+            )
+            for r in leaders
+        )
         lines.append(t("bulletin.daily.top", units=best))
     behind = daily.behind
     if behind:
-        names = "、".join(r.unit.name for r in behind[-_ALL_ROWS:])
+        names = t("bulletin.sep").join(r.unit.name for r in behind[-_ALL_ROWS:])
         lines.append(t("bulletin.daily.behind", units=names, n=len(behind)))
     return "\n".join(lines)
 
@@ -169,7 +176,7 @@ def weekly_text(
         lines.append(
             t(
                 "bulletin.weekly.named",
-                units="、".join(
+                units=t("bulletin.sep").join(
                     t(
                         "bulletin.weekly.named_unit",
                         unit=r.unit.name,

@@ -21,11 +21,12 @@ from domain.visits import TargetType
 from handlers import commands
 from handlers.context import Ctx
 from handlers.messages import Command, Event, Image, Reply
+from i18n.catalog import Catalog
 from scheduler.delivery import queue_reply
 from storage import Store
 from storage.campaign_records import Binding
 
-__all__ = ["campaign_command", "group_event"]
+__all__ = ["bound_text", "campaign_command", "group_event"]
 
 _GROUP_COMMANDS = ("bind", "unbind", "stats", "chart", "help")
 _PRIVATE_COMMANDS = (
@@ -147,17 +148,24 @@ async def _bind(
             bound_at=ctx.now,
         )
     )
+    text = bound_text(ctx.t, campaign, unit.name if unit else None, kinds)
+    return Reply(text), True
+
+
+def bound_text(
+    t: Catalog, campaign: Campaign, unit_name: str | None, kinds: tuple[BulletinKind, ...]
+) -> str:
+    """What a newly bound group (and the coordinator binding it) is told."""
     times = campaign.timetable
-    text = ctx.t(
+    return t(
         "campaign.bound",
         campaign=campaign.name,
-        scope=unit.name if unit else ctx.t("campaign.whole"),
-        kinds="、".join(ctx.t(f"campaign.kind.{k.value}") for k in kinds),
+        scope=unit_name or t("campaign.whole"),
+        kinds=t("bulletin.sep").join(t(f"campaign.kind.{k.value}") for k in kinds),
         daily=f"{times.daily_at:%H:%M}",
         weekly=f"{times.weekly_at:%H:%M}",
         monthly=f"{times.monthly_at:%H:%M}",
     )
-    return Reply(text), True
 
 
 async def _bind_robot(ctx: Ctx, campaign: Campaign, args: str) -> Reply:
