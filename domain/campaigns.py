@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -59,6 +60,15 @@ class Timetable:
     nudge_at: time = time(16, 0)
     quiet_from: time = time(21, 0)
     quiet_until: time = time(8, 0)
+
+    def with_times(self, times: Mapping[BulletinKind, time]) -> Timetable:
+        """This timetable with some bulletins moved (a group's own times)."""
+        return replace(
+            self,
+            daily_at=times.get(BulletinKind.DAILY, self.daily_at),
+            weekly_at=times.get(BulletinKind.WEEKLY, self.weekly_at),
+            monthly_at=times.get(BulletinKind.MONTHLY, self.monthly_at),
+        )
 
     def at(self, kind: BulletinKind) -> time:
         return {

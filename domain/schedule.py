@@ -23,8 +23,13 @@ _LOOK_BACK_DAYS = 40
 @dataclass(frozen=True, slots=True)
 class Occurrence:
     kind: str  # a BulletinKind, or "nudge"
-    day: date  # the local day it falls on: also its key, so it runs once
+    day: date  # the local day it falls on: with `suffix`, its key, so it runs once
     due_at: datetime  # aware, in the campaign's zone
+    suffix: str = ""  # "@17:30" for a group's own time, so it runs apart from the campaign's
+
+    @property
+    def period(self) -> str:
+        return self.day.isoformat() + self.suffix
 
     def is_late(self, now: datetime) -> bool:
         return now - self.due_at > LATE_AFTER

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from bulletins.compose import compute, draw, render
 from domain.campaigns import (
@@ -28,7 +29,7 @@ from storage.campaign_records import Binding
 
 __all__ = ["bound_text", "campaign_command", "group_event"]
 
-_GROUP_COMMANDS = ("bind", "unbind", "stats", "chart", "help")
+_GROUP_COMMANDS = ("bind", "unbind", "schedule", "stats", "chart", "help")
 _PRIVATE_COMMANDS = (
     "stats",
     "digest",
@@ -50,13 +51,15 @@ async def group_event(ctx: Ctx, event: Event) -> list[Reply]:
         return []
     if event.name == "help":
         return [Reply(ctx.t("campaign.group_help"))]
-    binding_command = event.name in ("bind", "unbind")
+    binding_command = event.name in ("bind", "unbind", "schedule")
     if binding_command and (ctx.person is None or not ctx.person.role.may_invite):
         return [Reply(ctx.t("campaign.bind_refused"))]
     campaign = await ctx.tx.campaigns.active()
     if campaign is None:
         return [Reply(ctx.t("campaign.none"))]
     binding = await ctx.tx.campaigns.binding(ctx.actor.platform, ctx.actor.chat_id)
+    if event.name == "schedule":
+        return [await _group_schedule(ctx, binding, event.args)]
     if binding_command:
         if event.name == "unbind":
             gone = await ctx.tx.campaigns.unbind(ctx.actor.platform, ctx.actor.chat_id)
@@ -276,6 +279,31 @@ _SCHEDULE_FIELDS = {
     "月小结": "monthly_at",
     "nudge": "nudge_at",
     "提醒": "nudge_at",
+}
+
+
+async def _group_schedule(ctx: Ctx, binding: Binding | None, args: str) -> Reply:
+    """A bound group's own time for a bulletin (the campaign's: /schedule in private)."""
+    if binding is None:
+        return Reply(ctx.t("campaign.not_bound"))
+    words = args.split(maxsplit=1)
+    kind = _KIND_OF_FIELD.get(_SCHEDULE_FIELDS.get(words[0].lower(), "")) if words else None
+    if kind is None or len(words) < 2:
+        return Reply(ctx.t("campaign.group_schedule_usage"))
+    try:
+        at = parse_time_of_day(words[1])
+    except CampaignError:
+        return Reply(ctx.t("campaign.bad_time", text=words[1]))
+    await ctx.tx.campaigns.bind(replace(binding, times={**binding.times, kind: at}))
+    return Reply(
+        ctx.t("campaign.group_schedule_set", what=ctx.t(f"campaign.kind.{kind}"), at=f"{at:%H:%M}")
+    )
+
+
+_KIND_OF_FIELD = {
+    "daily_at": BulletinKind.DAILY,
+    "weekly_at": BulletinKind.WEEKLY,
+    "monthly_at": BulletinKind.MONTHLY,
 }
 
 

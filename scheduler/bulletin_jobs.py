@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 
 from bulletins.compose import Bulletin, Figures, compute, render
 from bulletins.figures import IsWorkday, Weekly
@@ -57,15 +57,24 @@ async def run_due_bulletins(
         return []
     done = []
     for kind in BulletinKind:
-        occurrence = latest_due(kind, now, campaign.zone, campaign.timetable, is_workday)
-        if occurrence is None or not within_campaign(campaign, kind, occurrence.day):
-            continue
-        targets = [b for b in bindings if kind in b.kinds and b.bound_at <= occurrence.due_at]
-        if not targets:
-            continue
-        queued = await publish(store, campaign, occurrence, targets, now, language, is_workday)
-        if queued is not None:
-            done.append(queued)
+        # Groups with their own time for this bulletin get it apart, computed at that time.
+        by_time: dict[time | None, list[Binding]] = defaultdict(list)
+        for binding in bindings:
+            if kind in binding.kinds:
+                by_time[binding.times.get(kind)].append(binding)
+        for own, group in by_time.items():
+            timetable = campaign.timetable.with_times({kind: own} if own else {})
+            occurrence = latest_due(kind, now, campaign.zone, timetable, is_workday)
+            if occurrence is None or not within_campaign(campaign, kind, occurrence.day):
+                continue
+            if own is not None:
+                occurrence = replace(occurrence, suffix=f"@{own:%H:%M}")
+            targets = [b for b in group if b.bound_at <= occurrence.due_at]
+            if not targets:
+                continue
+            queued = await publish(store, campaign, occurrence, targets, now, language, is_workday)
+            if queued is not None:
+                done.append(queued)
     return done
 
 
@@ -128,4 +137,4 @@ async def _spot(tx: Tx, t: Catalog, figures: Figures, root_id: int | None) -> st
 
 
 async def _ran(tx: Tx, campaign: Campaign, occurrence: Occurrence) -> bool:
-    return await tx.campaigns.has_run(campaign.id, occurrence.kind, occurrence.day)
+    return await tx.campaigns.has_run(campaign.id, occurrence)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
 from domain.campaigns import BulletinKind
 
@@ -22,6 +23,7 @@ class Binding:
     title: str
     bound_by: int | None
     bound_at: datetime
+    times: Mapping[BulletinKind, time] = field(default_factory=dict)  # the group's own times
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,9 @@ CREATE TABLE chat_bindings (
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
     unit_id     INTEGER REFERENCES units(id),
     kinds       TEXT NOT NULL,                  -- comma-separated: daily,weekly,monthly
+    daily_at    TEXT,                           -- this group's own times (NULL: the campaign's)
+    weekly_at   TEXT,
+    monthly_at  TEXT,
     title       TEXT NOT NULL DEFAULT '',
     bound_by    INTEGER REFERENCES people(id),
     bound_at    TEXT NOT NULL,
@@ -46,7 +49,7 @@ CREATE TABLE chat_bindings (
 CREATE TABLE bulletin_runs (
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
     kind        TEXT NOT NULL,
-    period      TEXT NOT NULL,                  -- the occurrence's local date
+    period      TEXT NOT NULL,                  -- local date, and "@HH:MM" for a group's own time
     due_at      TEXT NOT NULL,
     ran_at      TEXT NOT NULL,
     late        INTEGER NOT NULL,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,10 +59,16 @@ def _binding(row: Any) -> Binding:
         title=row[5],
         bound_by=row[6],
         bound_at=text_time(row[7]),
+        times={
+            kind: _clock(text)
+            for kind, text in zip(BulletinKind, row[8:11], strict=True)
+            if text is not None
+        },
     )
 
 
-_BINDING = """SELECT platform, chat_id, campaign_id, unit_id, kinds, title, bound_by, bound_at
+_BINDING = """SELECT platform, chat_id, campaign_id, unit_id, kinds, title, bound_by, bound_at,
+                     daily_at, weekly_at, monthly_at
               FROM chat_bindings"""
 
 
@@ -161,12 +167,14 @@ class SqliteCampaigns:
         b = binding
         await self._db.execute(
             """INSERT INTO chat_bindings (platform, chat_id, campaign_id, unit_id, kinds, title,
-                                          bound_by, bound_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                          bound_by, bound_at, daily_at, weekly_at, monthly_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (platform, chat_id) DO UPDATE SET
                    campaign_id = excluded.campaign_id, unit_id = excluded.unit_id,
                    kinds = excluded.kinds, title = excluded.title,
-                   bound_by = excluded.bound_by, bound_at = excluded.bound_at""",
+                   bound_by = excluded.bound_by, bound_at = excluded.bound_at,
+                   daily_at = excluded.daily_at, weekly_at = excluded.weekly_at,
+                   monthly_at = excluded.monthly_at""",
             (
                 b.platform,
                 b.chat_id,
@@ -176,6 +184,7 @@ class SqliteCampaigns:
                 b.title,
                 b.bound_by,
                 time_text(b.bound_at),
+                *(_hm(b.times[kind]) if kind in b.times else None for kind in BulletinKind),
             ),
         )
 
@@ -207,7 +216,7 @@ class SqliteCampaigns:
             (
                 campaign_id,
                 occurrence.kind,
-                day_text(occurrence.day),
+                occurrence.period,
                 time_text(occurrence.due_at),
                 time_text(ran_at),
                 int(late),
@@ -215,11 +224,11 @@ class SqliteCampaigns:
         )
         return cursor.rowcount == 1
 
-    async def has_run(self, campaign_id: int, kind: str, day: date) -> bool:
+    async def has_run(self, campaign_id: int, occurrence: Occurrence) -> bool:
         row = await fetch_one(
             self._db,
             "SELECT 1 FROM bulletin_runs WHERE campaign_id = ? AND kind = ? AND period = ?",
-            (campaign_id, kind, day_text(day)),
+            (campaign_id, occurrence.kind, occurrence.period),
         )
         return row is not None
 

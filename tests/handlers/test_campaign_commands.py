@@ -154,3 +154,20 @@ async def test_an_officer_sees_the_unit_whose_quota_they_count_toward(
     assert "1. 花山区：今日 30，累计 75" in stats
     (mine,) = await officer.say("/stats 我")
     assert mine.startswith("王小明（湖东路派出所）的走访情况")
+
+
+async def test_a_group_gets_a_bulletin_at_its_own_time(
+    coordinator: Chat, officer: Chat, store: Store, campaign: int
+) -> None:
+    group = in_group(coordinator)
+    assert await group.say("/schedule 日报 17:30") == ["本群没有绑定走访活动。"]
+    await group.say("/bind 日报")
+    assert await in_group(officer).say("/schedule 日报 17:00") == [
+        "只有活动办（协调人）可以绑定或解绑群聊。"
+    ]
+    assert await group.say("/schedule 日报 17:30") == ["本群的日报改在 17:30 发送。"]
+    assert (await group.say("/schedule 提醒 9点"))[0].startswith("用法（在绑定的群里）")
+    async with store.transaction() as tx:
+        binding = await tx.campaigns.binding("telegram", GROUP)
+    assert binding is not None
+    assert {k: f"{t:%H:%M}" for k, t in binding.times.items()} == {BulletinKind.DAILY: "17:30"}

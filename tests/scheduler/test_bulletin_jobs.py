@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -126,3 +126,32 @@ async def test_a_group_bound_after_the_time_is_not_sent_the_old_one(
             )
         )
     assert await run_due_bulletins(store, local(2026, 11, 25, 20, 0), "zh", is_workday) == []
+
+
+async def test_groups_with_their_own_time_get_the_bulletin_then(
+    store: Store, clock: FakeClock
+) -> None:
+    campaign_id = await seed_small_campaign(store, clock.now())
+    bound_at = local(2026, 11, 25, 8)
+    async with store.transaction() as tx:
+        for chat, times in (("-1", {}), ("-2", {BulletinKind.DAILY: time(17, 30)})):
+            await tx.campaigns.bind(
+                Binding(
+                    "telegram",
+                    chat,
+                    campaign_id,
+                    None,
+                    (BulletinKind.DAILY,),
+                    "",
+                    None,
+                    bound_at,
+                    times,
+                )
+            )
+    early = await run_due_bulletins(store, local(2026, 11, 25, 17, 30), "zh", is_workday)
+    assert [(q.day, q.chats, q.late) for q in early] == [(date(2026, 11, 25), 1, False)]
+    assert [i.chat_id for i in await queued(store)] == ["-2"]
+    later = await run_due_bulletins(store, local(2026, 11, 25, 18, 0), "zh", is_workday)
+    assert [(q.day, q.chats) for q in later] == [(date(2026, 11, 25), 1)]
+    assert [i.chat_id for i in await queued(store)] == ["-2", "-1"]
+    assert await run_due_bulletins(store, local(2026, 11, 25, 18, 5), "zh", is_workday) == []
