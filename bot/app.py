@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import timedelta
 from typing import Protocol
 
@@ -29,7 +29,7 @@ from scheduler.outbox import OutboxWorker
 from scheduler.undeliverable import Undeliverable
 from storage import Store, open_store
 
-__all__ = ["ConsoleUnavailable", "run_bot", "run_console"]
+__all__ = ["ConsoleUnavailable", "run_bot", "run_console", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -102,14 +102,15 @@ async def run_bot(settings: Settings) -> None:
     """Start every configured channel; with none configured, a console on demo data."""
     _configure_logging(settings)
     if settings.telegram_bot_token or settings.wecom:
-        await _run_channels(settings)
+        await serve(settings, _until_stopped())
     else:
         print(catalog(settings.language)("console.no_token"), file=sys.stderr)
         await run_console(settings, OFFICER_ID, seed=True)
 
 
-async def _run_channels(settings: Settings) -> None:
-    """Telegram, WeCom or both, in one process on one database, outbox and scheduler."""
+async def serve(settings: Settings, until: Awaitable[None]) -> None:
+    """Telegram, WeCom or both, in one process on one database, outbox and scheduler,
+    until `until` completes (a signal, in the running bot)."""
     store = await open_store(settings.database_path)
     clock = SystemClock()
     links = TelegramLinks(settings.telegram_bot_username)
@@ -131,7 +132,7 @@ async def _run_channels(settings: Settings) -> None:
         # full collection (71 ms pauses under load before this).
         gc.freeze()
         log.info("zoufang is running; stop with Ctrl-C")
-        await _until_stopped()
+        await until
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
