@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.case_rules import FileCaseRules
 from bot.cli_support import Failed, opened
 from bot.settings import Settings
-from bulletins.compose import compute, render
+from bulletins.compose import compute, render, spot_line
 from bulletins.figures import IsWorkday
 from domain.campaigns import BulletinKind, Campaign
 from domain.clock import SystemClock
@@ -83,7 +83,8 @@ async def run_bulletin(settings: Settings, args: argparse.Namespace) -> int:
         is_workday = _workdays(settings, t)
         async with store.transaction() as tx:
             figures = await compute(tx, campaign, kind, day, None, is_workday)
-        bulletin = await render(t, figures, chart=args.chart_out is not None)
+            spot = await spot_line(tx, t, figures, None)
+        bulletin = await render(t, figures, spot=spot, chart=args.chart_out is not None)
         print(bulletin.text)
         if args.chart_out is not None:
             if bulletin.chart is None:

@@ -15,12 +15,12 @@ from bulletins.figures import (
     monthly_figures,
     weekly_figures,
 )
-from bulletins.text import daily_text, monthly_text, weekly_text
+from bulletins.text import daily_text, monthly_text, spot_text, weekly_text
 from domain.campaigns import BulletinKind, Campaign
 from i18n.catalog import Catalog
 from storage import Tx
 
-__all__ = ["Bulletin", "Figures", "compute", "render"]
+__all__ = ["Bulletin", "Figures", "compute", "render", "spot_line"]
 
 Figures = Daily | Weekly | Monthly
 
@@ -50,6 +50,14 @@ async def compute(
     if kind is BulletinKind.WEEKLY:
         return await weekly_figures(tx, campaign, day, root_id, is_workday)
     return await monthly_figures(tx, campaign, day, root_id)
+
+
+async def spot_line(tx: Tx, t: Catalog, figures: Figures, root_id: int | None) -> str | None:
+    """The weekly dispatch counts the week's spot-check outcomes (日抽查) in its scope."""
+    if not isinstance(figures, Weekly):
+        return None
+    units = await tx.ledger.subtree(root_id) if root_id is not None else ()
+    return spot_text(t, await tx.spot_checks.outcome_counts(figures.first, figures.last, units))
 
 
 async def render(

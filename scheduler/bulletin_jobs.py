@@ -7,14 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from bulletins.compose import Bulletin, Figures, compute, render
-from bulletins.figures import IsWorkday, Weekly
-from bulletins.text import spot_text
+from bulletins.compose import Bulletin, compute, render, spot_line
+from bulletins.figures import IsWorkday
 from domain.campaigns import BulletinKind, Campaign
 from domain.schedule import Occurrence, latest_due
 from handlers.messages import Image, Reply
 from i18n import catalog
-from i18n.catalog import Catalog
 from scheduler.delivery import queue_reply
 from storage import Store, Tx
 from storage.campaign_records import Binding
@@ -102,7 +100,9 @@ async def publish(
     for root_id in by_scope:
         async with store.transaction() as tx:
             figures = await compute(tx, campaign, kind, occurrence.day, root_id, is_workday)
-        made[root_id] = await render(t, figures, late_due=occurrence.due_at if late else None)
+            spot = await spot_line(tx, t, figures, root_id)
+        late_due = occurrence.due_at if late else None
+        made[root_id] = await render(t, figures, spot=spot, late_due=late_due)
     async with store.transaction() as tx:
         if not await tx.campaigns.record_run(campaign.id, occurrence, now, late):
             return None
@@ -126,14 +126,6 @@ async def publish(
             occurrence.due_at,
         )
     return Queued(kind, occurrence.day, len(targets), late)
-
-
-async def _spot(tx: Tx, t: Catalog, figures: Figures, root_id: int | None) -> str | None:
-    """The weekly dispatch counts the week's spot-check outcomes."""
-    if not isinstance(figures, Weekly):
-        return None
-    units = await tx.ledger.subtree(root_id) if root_id is not None else ()
-    return spot_text(t, await tx.spot_checks.outcome_counts(figures.first, figures.last, units))
 
 
 async def _ran(tx: Tx, campaign: Campaign, occurrence: Occurrence) -> bool:

@@ -8,6 +8,7 @@ import pytest
 
 from domain.campaigns import BulletinKind
 from domain.workdays import WorkCalendar
+from handlers import Core
 from scheduler.bulletin_jobs import run_due_bulletins
 from scheduler.delivery import reply_from_payload
 from storage import Store
@@ -15,7 +16,8 @@ from storage.campaign_records import Binding
 from storage.records import OutboxItem
 from tests.bulletins.small_campaign import seed_small_campaign
 from tests.conftest import ZONE
-from tests.transcript import FakeClock
+from tests.handlers.spot_helpers import at, draw, log_visit
+from tests.transcript import Chat, FakeClock
 
 is_workday = WorkCalendar().is_workday
 GROUP = "-1001"
@@ -155,3 +157,31 @@ async def test_groups_with_their_own_time_get_the_bulletin_then(
     assert [(q.day, q.chats) for q in later] == [(date(2026, 11, 25), 1)]
     assert [i.chat_id for i in await queued(store)] == ["-2", "-1"]
     assert await run_due_bulletins(store, local(2026, 11, 25, 18, 5), "zh", is_workday) == []
+
+
+async def test_the_weekly_dispatch_counts_the_weeks_spot_checks(
+    officer: Chat, coordinator: Chat, core: Core, store: Store, clock: FakeClock
+) -> None:
+    campaign_id = await seed_small_campaign(store, clock.now(), units=False)
+    await log_visit(officer)  # Wednesday 11-25, beside the small campaign's two visits and cases
+    assert await draw(core, store, at(26)) == 5
+    async with store.transaction() as tx:
+        await tx.campaigns.bind(
+            Binding(
+                "telegram",
+                GROUP,
+                campaign_id,
+                None,
+                (BulletinKind.WEEKLY,),
+                "",
+                None,
+                local(2026, 11, 27, 8),
+            )
+        )
+    (weekly,) = await run_due_bulletins(store, local(2026, 11, 30, 9, 0), "zh", is_workday)
+    assert weekly.kind is BulletinKind.WEEKLY
+    (item,) = [i for i in await queued(store) if i.chat_id == GROUP]
+    assert (
+        "🔎 日抽查：本周抽查 5 条，核实无误 0，存疑 0，退回补正 0（已补正 0），待核 5。"
+        in (item.payload["text"])
+    )
