@@ -23,6 +23,7 @@ from domain.workdays import DeadlinePolicy
 from handlers import Core, all_flows
 from handlers.messages import Actor
 from i18n import catalog
+from scheduler.deferred import Deferred
 from scheduler.delivery import Sender
 from scheduler.jobs import Campaign, build_scheduler
 from scheduler.outbox import OutboxWorker
@@ -116,7 +117,7 @@ async def serve(settings: Settings, until: Awaitable[None]) -> None:
     links = TelegramLinks(settings.telegram_bot_username)
     core = await _core(settings, store, clock, links)
     listener = _listener(settings)
-    channels = _channels(settings, core, clock, links, listener)
+    channels = _channels(settings, store, core, clock, links, listener)
     worker = _worker(settings, store, clock, {c.sender.platform: c.sender for c in channels})
     scheduler = build_scheduler(store, clock, _campaign(settings, core))
     started: list[Channel] = []
@@ -153,6 +154,7 @@ def _listener(settings: Settings) -> WebListener | None:
 
 def _channels(
     settings: Settings,
+    store: Store,
     core: Core,
     clock: Clock,
     links: TelegramLinks,
@@ -169,7 +171,8 @@ def _channels(
     if settings.wecom:
         from bot.channels.wecom import WeComChannel
 
-        channels.append(WeComChannel(settings, core, clock=clock, web_app=web_app))
+        defer = Deferred(store, clock, "wecom")
+        channels.append(WeComChannel(settings, core, clock=clock, web_app=web_app, defer=defer))
     return channels
 
 

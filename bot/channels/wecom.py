@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from aiohttp import web
@@ -21,6 +22,9 @@ from handlers.core import Core
 from handlers.messages import Reply
 
 __all__ = ["CALLBACK_PATH", "WeComChannel"]
+
+# Replies that could not go at once, for the outbox (scheduler.deferred.Deferred).
+Defer = Callable[[str, Sequence[Reply]], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,7 @@ class WeComChannel:
         window: timedelta = timedelta(minutes=5),
         max_concurrent: int = 64,
         retry_delays: tuple[float, ...] = _RETRY_DELAYS,
+        defer: Defer | None = None,
     ) -> None:
         corp_id, agent_id = settings.wecom_corp_id, settings.wecom_agent_id
         token, aes_key, secret = settings.wecom_token, settings.wecom_aes_key, settings.wecom_secret
@@ -74,6 +79,7 @@ class WeComChannel:
         self._web_app = web_app
         self._runner: web.AppRunner | None = None
         self._retry_delays = retry_delays
+        self._defer = defer
         self._labels: OrderedDict[tuple[str, str], str] = OrderedDict()
         if web_app is not None:
             self._callback.add_routes(web_app)
@@ -144,26 +150,35 @@ class WeComChannel:
         incoming = inbound.incoming
         replies = await self._core.handle(incoming)
         user = incoming.actor.user_id
-        for reply in replies:
-            if not await self._send(user, reply):
-                break  # the rest would only arrive without what came before them
+        for n, reply in enumerate(replies):
+            error = await self._send(user, reply)
+            if error is None:
+                continue
+            # Too many messages to this member just now (45009) or WeCom busy: the outbox
+            # sends the rest at the member's pace; the rest must not arrive before this one.
+            if self._defer is not None and not error.permanent:
+                await self._defer(user, replies[n:])
+            else:
+                log.warning("could not send a reply to WeCom user %s: %s", user, error)
+            break
         # Nothing back means the core saw this press already: the card is marked then.
         if replies and inbound.card is not None:
             await self._mark(inbound.card)
 
-    async def _send(self, user: str, reply: Reply) -> bool:
-        for delay in (*self._retry_delays, None):
+    async def _send(self, user: str, reply: Reply) -> WeComError | None:
+        """None once sent; the error that stopped it otherwise (retried first if worth it)."""
+        delays = iter(self._retry_delays)
+        while True:
             try:
                 await send_app(self._api, user, reply)
             except WeComError as error:
+                delay = next(delays, None)
                 if delay is None or not error.retryable or error.errcode == 45009:
-                    log.warning("could not send a reply to WeCom user %s: %s", user, error)
-                    return False
+                    return error
                 await asyncio.sleep(delay)
             else:
                 self._remember_labels(user, reply)
-                return True
-        return False
+                return None
 
     def _remember_labels(self, user: str, reply: Reply) -> None:
         for row in reply.choices:

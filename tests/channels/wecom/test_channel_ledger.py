@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import aiohttp
+
 from bot.channels.wecom import WeComChannel
+from handlers import Core
+from scheduler.deferred import Deferred
 from scheduler.outbox import OutboxWorker
 from storage import Store
 from tests.channels.conftest import query
-from tests.channels.wecom.conftest import WxChat, join_as
+from tests.channels.wecom.conftest import (
+    WxChat,
+    callback_client,
+    free_port,
+    join_as,
+    wecom_settings,
+)
 from tests.conftest import Seeded
 from tests.fakes.wecom_api import FakeWeComApi
 from tests.transcript import FakeClock
@@ -73,3 +83,31 @@ async def test_a_case_from_logging_to_closed(
     [closed] = await unit.press("满意")
     assert closed.startswith("已记录问题 261125-001 的回访。\n问题 261125-001【已办结】")
     assert await query(db_path, "SELECT status FROM cases") == [("closed",)]
+
+
+async def test_replies_refused_for_rate_go_out_later_through_the_outbox(
+    fake: FakeWeComApi,
+    core: Core,
+    store: Store,
+    clock: FakeClock,
+    seeded: Seeded,
+    http: aiohttp.ClientSession,
+) -> None:
+    defer = Deferred(store, clock, "wecom")
+    channel = WeComChannel(
+        wecom_settings(fake, free_port()), core, clock=clock, retry_delays=(0.0,), defer=defer
+    )
+    await channel.start()
+    try:
+        client = callback_client(channel, clock, http)
+        http_chat = await join_as(fake, channel, client, "zhangsan", "张三", seeded.officer_invite)
+        fake.fail_next(45009, path="message/send")  # too many to this member just now
+        assert await http_chat.say("/cancel") == []
+        async with store.transaction() as tx:
+            [queued] = await tx.outbox.due(clock.now(), 10)
+        assert (queued.platform, queued.chat_id) == ("wecom", "zhangsan")
+        worker = OutboxWorker(store, {"wecom": channel.sender}, clock)
+        assert (await worker.run_until_idle()).sent == 1
+        assert await http_chat.answers() == ["当前没有进行中的登记。"]
+    finally:
+        await channel.stop()
