@@ -28,6 +28,8 @@ class DeliveryFailed(Exception):
 
     `uncertain`: the platform may have taken the message (the answer never came back), so
     it must not be sent again; the outbox records it as such instead.
+    `chat_gone`: the chat itself will never take a message again (the bot was removed from the
+    group, the robot deleted, the person blocked the bot): not a fault of this one message.
     """
 
     def __init__(
@@ -37,12 +39,14 @@ class DeliveryFailed(Exception):
         permanent: bool,
         retry_after: float | None = None,
         uncertain: bool = False,
+        chat_gone: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.permanent = permanent
+        self.permanent = permanent or chat_gone
         self.retry_after = retry_after
         self.uncertain = uncertain
+        self.chat_gone = chat_gone
 
 
 @dataclass(frozen=True, slots=True)

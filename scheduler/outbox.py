@@ -44,7 +44,8 @@ from storage.records import OutboxItem
 
 __all__ = ["OutboxWorker", "Round", "backoff"]
 
-# Told, in the transaction that marks it, of a message that will never be delivered.
+# Told, in the transaction that marks it, of a message that can never be delivered because
+# its chat is gone (the bot removed from the group, the robot deleted, the bot blocked).
 OnFailed = Callable[[Tx, OutboxItem, str, datetime], Awaitable[None]]
 
 log = logging.getLogger(__name__)
@@ -355,7 +356,9 @@ class OutboxWorker:
                     reason = f"gave up after {item.attempts + 1} attempts in {age}: {reason}"
                 await tx.outbox.mark_failed(item.id, reason)
                 log.warning("outbox %s undeliverable: %s", item.id, reason)
-                if self._on_failed is not None:
+                # Only a chat that is gone says anything about the group's binding; a day of
+                # outage or one malformed message does not.
+                if self._on_failed is not None and failure.chat_gone:
                     await self._on_failed(tx, item, reason, now)
                 return _Outcome.FAILED
             wait = (

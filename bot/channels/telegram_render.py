@@ -269,15 +269,20 @@ def _maybe_taken(cause: BaseException | None) -> bool:
     return isinstance(cause, transport) and not isinstance(cause, not_sent)
 
 
+_CHAT_NOT_FOUND = "chat not found"
+
+
 def _failure(error: TelegramError) -> DeliveryFailed:
     """A failed send as the outbox understands it: retry later, never, or not again."""
     reason = f"{type(error).__name__}: {error.message}"
     if isinstance(error, RetryAfter):
         return DeliveryFailed(reason, permanent=False, retry_after=flood_seconds(error))
-    # Blocked, deactivated, kicked, chat gone, or the request itself refused ("chat not
-    # found", "not enough rights", a group moved to a supergroup): the same send gets the
-    # same answer.
-    if isinstance(error, Forbidden | ChatMigrated | BadRequest):
+    # Blocked, deactivated or kicked, or the chat no longer exists: nothing will get there.
+    if isinstance(error, Forbidden) or _CHAT_NOT_FOUND in error.message.lower():
+        return DeliveryFailed(reason, permanent=True, chat_gone=True)
+    # The request itself refused ("not enough rights", a group moved to a supergroup, a
+    # message too long): the same send gets the same answer, but the chat is still there.
+    if isinstance(error, ChatMigrated | BadRequest):
         return DeliveryFailed(reason, permanent=True)
     if isinstance(error, TimedOut | NetworkError) and _maybe_taken(error.__cause__):
         return DeliveryFailed(reason, permanent=False, uncertain=True)
