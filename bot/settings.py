@@ -100,6 +100,14 @@ class Settings(BaseModel):
             raise ValueError(f"{given[0].upper()} is set, so set {missing} too")
         return self
 
+    @model_validator(mode="after")
+    def _signed_webhook(self) -> Settings:
+        """Without the secret anyone who finds the webhook's address could post updates as
+        any Telegram user."""
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError("TELEGRAM_WEBHOOK_URL is set, so set TELEGRAM_WEBHOOK_SECRET too")
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

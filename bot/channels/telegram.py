@@ -186,15 +186,18 @@ class TelegramChannel:
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
         """One update POSTed by Telegram to the shared listener: checked, queued, answered."""
-        secret = self._settings.telegram_webhook_secret
+        secret = self._settings.telegram_webhook_secret or ""
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if secret and not hmac.compare_digest(given, secret):
+        if not hmac.compare_digest(given.encode(), secret.encode()):
             return web.Response(status=403)
         if not self._application.running:
             return web.Response(status=503)  # Telegram retries later
         try:
-            update = Update.de_json(await request.json(), self.bot)
-        except (ValueError, TypeError, KeyError):
+            data = await request.json()
+            if not isinstance(data, dict):
+                return web.Response(status=400)
+            update = Update.de_json(data, self.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
             return web.Response(status=400)
         await self._application.update_queue.put(update)
         return web.Response()

@@ -76,3 +76,11 @@ def test_every_setting_is_in_env_example() -> None:
     documented = {line.split("=")[0] for line in example.splitlines() if "=" in line}
     documented = {name for name in documented if not name.startswith("#")}
     assert documented == {name.upper() for name in Settings.model_fields}
+
+
+def test_a_webhook_needs_its_secret(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook"}, tmp_path / "x")
+    assert "TELEGRAM_WEBHOOK_SECRET" in str(caught.value)
+    both = {"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook", "TELEGRAM_WEBHOOK_SECRET": "s"}
+    assert load_settings(both, tmp_path / "x").webhook

@@ -50,6 +50,8 @@ async def test_one_listener_serves_both_platforms(
             async with http.post("/tg/hook", json=update, headers=wrong) as response:
                 assert response.status == 403
             right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+            async with http.post("/tg/hook", json=[1, 2], headers=right) as response:
+                assert response.status == 400
             async with http.post("/tg/hook", json=update, headers=right) as response:
                 assert response.status == 200
             [answer] = await api.next_messages(101)
