@@ -66,10 +66,14 @@ async def group_event(ctx: Ctx, event: Event) -> list[Reply]:
             return [Reply(ctx.t("campaign.unbound" if gone else "campaign.not_bound"))]
         bound, _ = await _bind(ctx, campaign, event.args, ctx.actor.platform, ctx.actor.chat_id)
         return [bound]
-    root = binding.unit_id if binding else None
+    # Figures go only to a group bound to them, and only to people of the campaign.
+    if ctx.person is None:
+        return []
+    if binding is None:
+        return [Reply(ctx.t("campaign.not_bound"))]
     if event.name == "chart":
-        return await _chart(ctx, campaign, root)
-    return [await _stats(ctx, campaign, root)]
+        return await _chart(ctx, campaign, binding.unit_id)
+    return [await _stats(ctx, campaign, binding.unit_id)]
 
 
 async def campaign_command(ctx: Ctx, name: str, args: str) -> list[Reply] | None:

@@ -171,3 +171,12 @@ async def test_a_group_gets_a_bulletin_at_its_own_time(
         binding = await tx.campaigns.binding("telegram", GROUP)
     assert binding is not None
     assert {k: f"{t:%H:%M}" for k, t in binding.times.items()} == {BulletinKind.DAILY: "17:30"}
+
+
+async def test_figures_go_only_to_bound_groups_and_campaign_people(
+    officer: Chat, stranger: Chat, coordinator: Chat, campaign: int
+) -> None:
+    assert await in_group(officer).say("/stats") == ["本群没有绑定走访活动。"]
+    await in_group(coordinator).say("/bind")
+    assert await in_group(stranger).say("/stats") == []  # pointed to a private chat
+    assert (await in_group(officer).say("/stats"))[0].startswith("📊 清风走访")
