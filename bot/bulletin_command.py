@@ -115,11 +115,23 @@ async def _send(
             file=sys.stderr,
         )
         return 2
+    due = datetime.combine(day, campaign.timetable.at(kind), tzinfo=campaign.zone)
+    if due > now:
+        # Sending early would claim the day's run, and the groups would get these figures
+        # instead of the ones of the bulletin's time.
+        print(
+            f"error: {t('cli.bulletin.not_yet', kind=name, due=f'{due:%Y-%m-%d %H:%M}')}",
+            file=sys.stderr,
+        )
+        return 2
     async with store.transaction() as tx:
-        targets = [b for b in await tx.campaigns.bindings(campaign.id) if kind in b.kinds]
+        targets = [
+            b
+            for b in await tx.campaigns.bindings(campaign.id)
+            if kind in b.kinds and kind not in b.times and b.bound_at <= due
+        ]
     if not targets:
         raise Failed(t("cli.bulletin.no_groups", campaign=campaign.name, kind=name))
-    due = datetime.combine(day, campaign.timetable.at(kind), tzinfo=campaign.zone)
     occurrence = Occurrence(kind.value, day, due)
     queued = await publish(store, campaign, occurrence, targets, now, settings.language, is_workday)
     if queued is None:

@@ -58,6 +58,10 @@ async def _create(settings: Settings, args: argparse.Namespace) -> int:
         new = check_campaign(args.name, start, end, zone)
     except CampaignError as error:
         raise Refused(_problem(t, error, start, end, zone)) from None
+    if new.zone != settings.timezone:
+        # Deadlines, spot checks and case numbers run on TIMEZONE: a campaign elsewhere would
+        # count "today" differently from them.
+        raise Refused(t("cli.campaign.other_zone", zone=new.zone, timezone=settings.timezone))
     table = read_table(args.quotas) if args.quotas else None
     # One transaction: a bad quota file leaves no half-made campaign behind.
     async with opened(settings) as store, store.transaction() as tx:

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
 from bulletins.scope import Scope, scope_for
 from domain.campaigns import Campaign
@@ -98,12 +97,6 @@ async def _scope(tx: Tx, campaign: Campaign, root_id: int | None) -> tuple[Scope
     return scope_for(units, await tx.campaigns.quotas(campaign.id), root_id), units
 
 
-@lru_cache(maxsize=64)
-def _expected(starts_on: date, ends_on: date, day: date, is_workday: IsWorkday) -> float:
-    """Walking the calendar costs milliseconds; every bulletin of a day asks the same."""
-    return expected_share(starts_on, ends_on, day, is_workday)
-
-
 def _day_bounds(day: date, campaign: Campaign) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(0), tzinfo=campaign.zone)
     return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=campaign.zone)
@@ -133,7 +126,7 @@ async def _daily(
         row = scope.row_of.get(t.unit_id)
         if row is not None:
             done[row][t.target] += t.visited
-    expected = _expected(campaign.starts_on, campaign.ends_on, day, is_workday)
+    expected = expected_share(campaign.starts_on, campaign.ends_on, day, is_workday)
     sums = {
         "today": scope.roll_up((t.unit_id, t.visited) for t in today),
         "entries_today": scope.roll_up((t.unit_id, t.entries) for t in today),
@@ -188,9 +181,10 @@ async def weekly_figures(
     first = last - timedelta(days=6)
     scope, units = await _scope(tx, campaign, root_id)
     standing_then = await _daily(tx, campaign, last, scope, root_id, is_workday)
-    inside = set(scope.unit_ids)
-    visits = await tx.stats.visit_totals(first, last)
-    new = await tx.stats.new_cases(first, last)
+    # The campaign's own days of the week (its first and last weeks are partial).
+    own = (max(first, campaign.starts_on), min(last, campaign.ends_on))
+    visits = await tx.stats.visit_totals(*own)
+    new = await tx.stats.new_cases(*own)
     start, _ = _day_bounds(first, campaign)
     _, end = _day_bounds(last, campaign)
     resolved = await tx.stats.closed_between(start, end)
@@ -204,8 +198,8 @@ async def weekly_figures(
         "new": scope.roll_up((c.unit_id, c.new) for c in new),
         "on_spot": scope.roll_up((c.unit_id, c.on_spot) for c in new),
         "resolved": scope.roll_up((c.unit_id, c.count) for c in resolved),
-        # As the week closed, like the standing.
-        "overdue": {row.unit.id: row.overdue for row in standing_then.rows},
+        # As of the dispatch day, like the list of overdue cases below.
+        "overdue": scope.roll_up((c.unit_id, c.count) for c in await tx.stats.overdue(day)),
         "open_cases": scope.roll_up(open_pairs),
         "silent": scope.roll_up((c.unit_id, c.count) for c in silent),
     }
@@ -225,13 +219,9 @@ async def weekly_figures(
         {name: sum(values.values()) for name, values in sums.items()},
         since=standing_then.total,
     )
-    listed = [
-        c
-        for c in await tx.stats.overdue_cases(day, _OVERDUE_LISTED * 4)
-        if c.holder_unit_id in inside
-    ]
+    listed = await tx.stats.overdue_cases(day, _OVERDUE_LISTED, scope.unit_ids)
     names = {unit.id: unit.name for unit in units}
-    return Weekly(standing_then, first, last, rows, total, tuple(listed[:_OVERDUE_LISTED]), names)
+    return Weekly(standing_then, first, last, rows, total, tuple(listed), names)
 
 
 def _row(
@@ -263,18 +253,23 @@ async def monthly_figures(tx: Tx, campaign: Campaign, day: date, root_id: int | 
     before_last = first - timedelta(days=1)
     before_first = before_last.replace(day=1)
     scope, _ = await _scope(tx, campaign, root_id)
+    own = (max(first, campaign.starts_on), min(last, campaign.ends_on))
     return Monthly(
         campaign,
         first,
         last,
         await _period_total(tx, campaign, scope, first, last),
         await _period_total(tx, campaign, scope, before_first, before_last),
-        tuple(await tx.stats.visit_days(first, last, scope.unit_ids)),
-        tuple(await tx.stats.case_days(first, last, scope.unit_ids)),
+        tuple(await tx.stats.visit_days(*own, scope.unit_ids)),
+        tuple(await tx.stats.case_days(*own, scope.unit_ids)),
     )
 
 
 async def _period_total(tx: Tx, campaign: Campaign, scope: Scope, first: date, last: date) -> Row:
+    """A period's totals, counting only the campaign's own days."""
+    first, last = max(first, campaign.starts_on), min(last, campaign.ends_on)
+    if first > last:
+        return Row(unit=Unit(0, "", "", None, ""))
     inside = set(scope.unit_ids)
     visits = [t for t in await tx.stats.visit_totals(first, last) if t.unit_id in inside]
     new = [c for c in await tx.stats.new_cases(first, last) if c.unit_id in inside]

@@ -229,6 +229,9 @@ class WorkCalendar:
     def __init__(self, overrides: CalendarOverrides | None = None) -> None:
         self.overrides = overrides if overrides is not None else CalendarOverrides()
         self._fixed: dict[date, bool] = {}
+        # chinese_calendar checks its whole table on every call; a bulletin walks a campaign's
+        # days, so each answer is kept (the calendar never changes: a reload makes a new one).
+        self._judged: dict[date, bool | None] = {}
         for year in self.overrides.years.values():
             self._fixed.update(dict.fromkeys(year.holidays, False))
             self._fixed.update(dict.fromkeys(year.workdays, True))
@@ -244,6 +247,11 @@ class WorkCalendar:
         return cls(parse_calendar(path.read_text(encoding="utf-8")))
 
     def _judge(self, day: date) -> bool | None:
+        if day not in self._judged:
+            self._judged[day] = self._look_up(day)
+        return self._judged[day]
+
+    def _look_up(self, day: date) -> bool | None:
         fixed = self._fixed.get(day)
         if fixed is not None:
             return fixed

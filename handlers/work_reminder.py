@@ -56,10 +56,10 @@ async def _begin(ctx: Ctx, args: str, draft: RemindDraft) -> Go:
 
 
 async def _recipients(ctx: Ctx, draft: RemindDraft) -> list[Recipient]:
-    """Everyone in the audience with a chat, except the sender."""
+    """The officers and unit leads in the audience with a chat, except the sender."""
     units = await ctx.tx.ledger.subtree(draft.unit_id) if draft.unit_id is not None else ()
     me = ctx.member().id
-    return [r for r in await ctx.tx.spot_checks.audience(units) if r.person_id != me]
+    return [r for r in await ctx.tx.stats.officers(units) if r.person_id != me]
 
 
 def _audience(ctx: Ctx, draft: RemindDraft) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bulletins.figures import IsWorkday, daily_figures
+from bulletins.figures import IsWorkday, Row, daily_figures
 from domain.schedule import NUDGE, Occurrence
 from handlers.messages import Reply
 from i18n import catalog, language_for
@@ -52,12 +52,16 @@ async def send_nudges(store: Store, now: datetime, language: str, is_workday: Is
                 person.chat_id,
                 reply_to_payload(Reply(t("nudge.officer", name=person.name))),
                 now,
-                dedup_key=f"nudge:officer:{person.person_id}:{person.platform}:{today}",
+                dedup_key=f"nudge:officer:{person.person_id}:{today}",
             )
         daily = await daily_figures(tx, campaign, today, None, is_workday)
-        behind = {row.unit.id: row for row in daily.behind}
-        for person in await tx.stats.leads(tuple(behind)) if behind else []:
-            row = behind[person.unit_id]
+        # A lead anywhere under a unit behind pace answers for part of it.
+        behind_of: dict[int, Row] = {}
+        for row in daily.behind:
+            for unit_id in await tx.ledger.subtree(row.unit.id):
+                behind_of[unit_id] = row
+        for person in await tx.stats.leads(tuple(behind_of)) if behind_of else []:
+            row = behind_of[person.unit_id]
             t = catalog(language_for(person.language, language))
             text = t(
                 "nudge.lead",
@@ -70,6 +74,6 @@ async def send_nudges(store: Store, now: datetime, language: str, is_workday: Is
                 person.chat_id,
                 reply_to_payload(Reply(text)),
                 now,
-                dedup_key=f"nudge:lead:{person.person_id}:{person.platform}:{today}",
+                dedup_key=f"nudge:lead:{person.person_id}:{today}",
             )
     return Nudged(officers, leads)

@@ -66,4 +66,3 @@ class OverdueCase:
     holder_unit_id: int
     deadline: date
     category: str
-    place: str

@@ -1,4 +1,4 @@
-"""The store of daily spot checks (日抽查), their corrections, and work reminders' audiences."""
+"""The store of daily spot checks (日抽查) and their corrections."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Protocol
 
 from domain.sampling import Logged, SpotKind, SpotOutcome
-from storage.ledger_records import Recipient
 from storage.spot_records import CaseEntry, Correction, SpotCheck, SpotCounts, VisitEntry
 
 __all__ = ["SpotCheckStore"]
@@ -49,6 +48,3 @@ class SpotCheckStore(Protocol):
         self, first: date, last: date, unit_ids: tuple[int, ...] = ()
     ) -> SpotCounts:
         """Checks drawn from `first` to `last` (both included), of these units (none: all)."""
-
-    async def audience(self, unit_ids: tuple[int, ...] = ()) -> list[Recipient]:
-        """Everyone active in these units (none: in all) with a chat, once each."""

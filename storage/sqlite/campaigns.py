@@ -236,9 +236,3 @@ class SqliteCampaigns:
         await self._db.execute(
             "UPDATE people SET nudges_muted = ? WHERE id = ?", (int(muted), person_id)
         )
-
-    async def is_muted(self, person_id: int) -> bool:
-        row = await fetch_one(
-            self._db, "SELECT nudges_muted FROM people WHERE id = ?", (person_id,)
-        )
-        return bool(row and row[0])

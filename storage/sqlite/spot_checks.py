@@ -9,7 +9,6 @@ from typing import Any
 import aiosqlite
 
 from domain.sampling import Logged, SpotKind, SpotOutcome
-from storage.ledger_records import Recipient
 from storage.spot_records import (
     CORRECTABLE,
     CaseEntry,
@@ -248,24 +247,3 @@ class SqliteSpotChecks:
         )
         assert row is not None
         return SpotCounts(*map(int, row))
-
-    async def audience(self, unit_ids: tuple[int, ...] = ()) -> list[Recipient]:
-        """Everyone active in these units (none: in all) with a chat, once each."""
-        units = f" AND p.unit_id IN ({', '.join('?' * len(unit_ids))})" if unit_ids else ""
-        rows = await fetch_all(
-            self._db,
-            f"""SELECT p.id, p.name, d.platform, d.chat_id, p.language, p.role, p.unit_id
-                FROM people p
-                JOIN identities d ON d.person_id = p.id
-                LEFT JOIN invites v ON v.id = p.invite_id
-                WHERE p.active = 1 AND v.revoked_at IS NULL{units}
-                ORDER BY p.id, d.joined_at""",
-            unit_ids,
-        )
-        seen: set[int] = set()
-        once = []
-        for row in rows:
-            if row[0] not in seen:
-                seen.add(row[0])
-                once.append(Recipient(*row))
-        return once

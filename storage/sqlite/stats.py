@@ -54,7 +54,7 @@ class SqliteStats:
         if through < text_day(starts_on):
             return []
         if not active:
-            return await self.visit_totals(text_day(starts_on), through)
+            return await self.visit_totals(text_day(starts_on), min(through, text_day(ends_on)))
         rows = await self._rows(
             """SELECT unit_id, target, sum(entries), sum(visited), sum(people) FROM (
                    SELECT unit_id, target, entries, visited, people
@@ -129,15 +129,18 @@ class SqliteStats:
         )
         return [UnitCount(*r) for r in rows]
 
-    async def overdue_cases(self, today: date, limit: int) -> list[OverdueCase]:
-        """The longest overdue first."""
+    async def overdue_cases(
+        self, today: date, limit: int, unit_ids: tuple[int, ...] = ()
+    ) -> list[OverdueCase]:
+        """The longest overdue first, held by these units (none: any)."""
+        where, params = _units("holder_unit_id", unit_ids)
         rows = await self._rows(
-            """SELECT number, holder_unit_id, deadline, category, place FROM cases
-               WHERE status NOT IN ('closed', 'solved_on_spot') AND deadline < ?
-               ORDER BY deadline, id LIMIT ?""",
-            (day_text(today), limit),
+            f"""SELECT number, holder_unit_id, deadline, category FROM cases
+                WHERE status NOT IN ('closed', 'solved_on_spot') AND deadline < ? {where}
+                ORDER BY deadline, id LIMIT ?""",
+            (day_text(today), *params, limit),
         )
-        return [OverdueCase(r[0], r[1], text_day(r[2]), r[3], r[4]) for r in rows]
+        return [OverdueCase(r[0], r[1], text_day(r[2]), r[3]) for r in rows]
 
     async def silent(self, since: datetime) -> list[UnitCount]:
         """Per holding unit, cases in hand with no progress note since `since` (一周一上报)."""
@@ -152,34 +155,39 @@ class SqliteStats:
 
     async def idle_officers(self, day: date) -> list[Recipient]:
         """Officers who can be nudged (not muted) and have logged no visit dated `day`."""
-        rows = await self._rows(
-            """SELECT p.id, p.name, d.platform, d.chat_id, p.language, p.role, p.unit_id
-               FROM people p
-               JOIN identities d ON d.person_id = p.id
-               LEFT JOIN invites v ON v.id = p.invite_id
-               WHERE p.active = 1 AND v.revoked_at IS NULL AND p.role = 'officer'
-                 AND p.nudges_muted = 0
-                 AND NOT EXISTS (SELECT 1 FROM visits w
-                                 WHERE w.person_id = p.id AND w.visit_date = ?)
-               ORDER BY p.id""",
+        return await self._people(
+            """p.role = 'officer' AND p.nudges_muted = 0
+               AND NOT EXISTS (SELECT 1 FROM visits w
+                               WHERE w.person_id = p.id AND w.visit_date = ?)""",
             (day_text(day),),
         )
-        return [Recipient(*r) for r in rows]
 
     async def leads(self, unit_ids: tuple[int, ...]) -> list[Recipient]:
         """Unit leads of these units who have not muted nudges."""
         where, params = _units("p.unit_id", unit_ids)
+        return await self._people(f"p.role = 'unit_lead' AND p.nudges_muted = 0 {where}", params)
+
+    async def officers(self, unit_ids: tuple[int, ...] = ()) -> list[Recipient]:
+        """Officers and unit leads of these units (none: all), for a work reminder."""
+        where, params = _units("p.unit_id", unit_ids)
+        return await self._people(f"p.role IN ('officer', 'unit_lead') {where}", params)
+
+    async def _people(self, condition: str, params: tuple[Any, ...]) -> list[Recipient]:
+        """Active people matching `condition`, each once, at the account they joined first
+        (someone on Telegram and WeCom is told once)."""
         rows = await self._rows(
             f"""SELECT p.id, p.name, d.platform, d.chat_id, p.language, p.role, p.unit_id
                 FROM people p
                 JOIN identities d ON d.person_id = p.id
                 LEFT JOIN invites v ON v.id = p.invite_id
-                WHERE p.active = 1 AND v.revoked_at IS NULL AND p.role = 'unit_lead'
-                  AND p.nudges_muted = 0 {where}
-                ORDER BY p.id""",
+                WHERE p.active = 1 AND v.revoked_at IS NULL AND {condition}
+                ORDER BY p.id, d.joined_at""",
             params,
         )
-        return [Recipient(*r) for r in rows]
+        first: dict[int, Recipient] = {}
+        for row in rows:
+            first.setdefault(row[0], Recipient(*row))
+        return list(first.values())
 
 
 def _units(column: str, unit_ids: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:

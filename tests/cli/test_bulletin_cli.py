@@ -168,3 +168,26 @@ def test_bulletin_without_active_campaign_or_with_bad_date(
     code, out, err = run(capsys, "bulletin", "daily", "--date", "11月32日")
     assert (code, out) == (2, "")
     assert err == "error: --date“11月32日”不是日期，请写成 YYYY-MM-DD，例如 2025-11-20\n"
+
+
+def test_send_before_the_bulletins_time_is_refused(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = run(
+        capsys,
+        "campaign",
+        "create",
+        "--name",
+        NAME,
+        "--start",
+        "2026-12-01",
+        "--end",
+        "2099-12-31",
+        "--activate",
+    )
+    assert code == 0
+    asyncio.run(bind(db))
+    code, _, err = run(capsys, "bulletin", "daily", "--date", "2099-06-01", "--send")
+    assert code == 2
+    assert "定于 2099-06-01 18:00 发送，还没到时间" in err
+    assert query(db, "SELECT count(*) FROM bulletin_runs") == [(0,)]

@@ -57,7 +57,7 @@ def test_create_activate_and_list(db: Path, capsys: pytest.CaptureFixture[str]) 
         "--end",
         "2026-03-31",
         "--zone",
-        "Asia/Urumqi",
+        "Asia/Shanghai",
     )
     assert code == 0
     assert run(capsys, "campaign", "activate", "春季")[:2] == (0, "春季 现为进行中的活动\n")
@@ -67,7 +67,7 @@ def test_create_activate_and_list(db: Path, capsys: pytest.CaptureFixture[str]) 
     lines = out.splitlines()
     assert lines[0].split() == ["活动", "开始", "结束", "时区", "状态"]
     assert lines[1].split() == [NAME, "2025-11-03", "2025-11-28", "Asia/Shanghai"]
-    assert lines[2].split() == ["春季", "2026-03-02", "2026-03-31", "Asia/Urumqi", "进行中"]
+    assert lines[2].split() == ["春季", "2026-03-02", "2026-03-31", "Asia/Shanghai", "进行中"]
 
 
 @pytest.mark.parametrize(
@@ -81,6 +81,10 @@ def test_create_activate_and_list(db: Path, capsys: pytest.CaptureFixture[str]) 
         (
             ("--start", "2025-11-03", "--end", "2025-11-28", "--zone", "Mars/Base"),
             "“Mars/Base”不是时区",
+        ),
+        (
+            ("--start", "2025-11-03", "--end", "2025-11-28", "--zone", "Asia/Urumqi"),
+            "活动的时区 Asia/Urumqi 与机器人的 TIMEZONE（Asia/Shanghai）不同",
         ),
     ],
 )

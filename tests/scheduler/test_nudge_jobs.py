@@ -6,9 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from domain.people import Role
 from domain.workdays import WorkCalendar
+from handlers import Core
+from handlers.messages import Actor
 from scheduler.nudge_jobs import Nudged, send_nudges
 from storage import Store
+from storage.records import NewInvite
 from tests.bulletins.small_campaign import seed_small_campaign
 from tests.conftest import ZONE, Seeded
 from tests.transcript import Chat, FakeClock
@@ -59,3 +63,22 @@ async def test_no_nudges_on_weekends_or_in_quiet_hours(
     assert await send_nudges(store, local(2026, 11, 21, 16, 0), "zh", is_workday) == Nudged()
     assert await send_nudges(store, local(2026, 11, 25, 21, 30), "zh", is_workday) == Nudged()
     assert await texts(store) == []
+
+
+async def test_a_lead_under_a_unit_behind_pace_is_nudged_once(
+    store: Store, core: Core, clock: FakeClock, campaign: int
+) -> None:
+    async with store.transaction() as tx:
+        street = await tx.directory.unit_by_code("MAS-HS-HDL")  # under 花山区, behind pace
+        assert street is not None
+        await tx.directory.add_invite(NewInvite("LEAD0001", street.id, Role.UNIT_LEAD, clock.now()))
+    lead = Chat(core, Actor("telegram", "401", "401", "周所长"))
+    await lead.say("/start LEAD0001")
+    await lead.press("周所长")
+    nudged = await send_nudges(store, local(2026, 11, 25, 16, 0), "zh", is_workday)
+    assert nudged.leads == 1
+    texts_now = await texts(store)
+    assert (
+        "⚠️ 花山区的走访进度滞后：任务完成率 68%，按时序应达 90%。请督促本单位加快走访。"
+        "不想收到提醒可发 /mute。"
+    ) in texts_now
