@@ -70,3 +70,23 @@ async def test_a_group_the_bot_was_removed_from_is_unbound_and_the_office_told(
     assert notice.startswith("⚠️ 机器人已无法向Telegram群 -100555 发送通报（")
     async with store.transaction() as tx:
         assert await tx.campaigns.binding("telegram", str(GROUP)) is None
+
+
+async def test_a_refused_message_leaves_the_group_bound(
+    api: FakeBotApi, channel: TelegramChannel, seeded: Seeded, store: Store, clock: FakeClock
+) -> None:
+    await seed_small_campaign(store, clock.now(), units=False)
+    office = TgChat(api, 201, "李主任")
+    await office.say(f"/start {seeded.coordinator_invite}")
+    await office.press("李主任")
+    api.push_text(201, "/bind", chat_id=GROUP)
+    await api.next_messages(GROUP)
+
+    clock.advance(hours=8)
+    await run_due_bulletins(store, clock.now(), "zh", WorkCalendar().is_workday)
+    api.fail_next("sendPhoto", status=400, description="Bad Request: wrong file identifier")
+    worker = OutboxWorker(store, {"telegram": channel.sender}, clock, on_failed=Undeliverable("zh"))
+    done = await worker.run_until_idle()
+    assert (done.failed, done.sent) == (1, 0)  # that message only: nobody told, still bound
+    async with store.transaction() as tx:
+        assert await tx.campaigns.binding("telegram", str(GROUP)) is not None
