@@ -64,3 +64,25 @@ async def test_a_returned_visit_is_corrected_in_the_chat(
     assert await query(db_path, "SELECT field, old_value, new_value FROM corrections") == [
         ("count", "15", "12")
     ]
+
+
+async def test_a_work_reminder_reaches_officers_through_the_worker(
+    api: FakeBotApi,
+    channel: TelegramChannel,
+    tg_officer: TgChat,
+    seeded: Seeded,
+    store: Store,
+    clock: FakeClock,
+) -> None:
+    office = TgChat(api, 201, "李主任")
+    await office.say(f"/start {seeded.coordinator_invite}")
+    await office.press("李主任")
+    await office.say("/remind 请于周五前补登本周走访")
+    await office.press("全体干警")
+    (sent,) = await office.press("📤 发送")
+    assert sent.startswith("📤 工作提示单已发送给全体干警，共 1 人。")
+    worker = OutboxWorker(store, {"telegram": channel.sender}, clock)
+    assert (await worker.run_until_idle()).sent == 1
+    assert await tg_officer.answers() == [
+        "📋 工作提示单\n请于周五前补登本周走访\n—— 马鞍山市 李主任，11-25 10:00"
+    ]

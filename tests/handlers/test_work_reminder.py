@@ -8,8 +8,8 @@ from tests.handlers.test_spot_check import OFFICE_MENU
 from tests.transcript import Chat, FakeClock
 
 AUDIENCE = (
-    "工作提示单发给谁？点【全体人员】或选择单位（含下属单位），也可输入单位名称或代码。\n"
-    "[全体人员] [马鞍山市]\n[花山区] [湖东路街道]\n[湖东路派出所] [市司法局]"
+    "工作提示单发给谁？点【全体干警】或选择单位（含下属单位），也可输入单位名称或代码。\n"
+    "[全体干警] [马鞍山市]\n[花山区] [湖东路街道]\n[湖东路派出所] [市司法局]"
 )
 TEXT = "一、入户前核对门牌号\n\n二、每日18点前完成登记"
 MESSAGE = (
@@ -21,9 +21,9 @@ async def test_to_everyone_after_a_preview(
     officer: Chat, coordinator: Chat, handler: Chat, store: Store, clock: FakeClock
 ) -> None:
     assert await coordinator.say("/remind") == [AUDIENCE]
-    assert await coordinator.press("全体人员") == ["请输入提示内容（不超过 1000 字，可分行）。"]
+    assert await coordinator.press("全体干警") == ["请输入提示内容（不超过 1000 字，可分行）。"]
     assert await coordinator.say(TEXT) == [
-        "📋 工作提示单预览\n发送对象：全体人员，共 2 人\n——\n"
+        "📋 工作提示单预览\n发送对象：全体干警，共 2 人\n——\n"
         "一、入户前核对门牌号\n二、每日18点前完成登记\n——\n确认发送吗？\n"
         "[📤 发送] [❌ 取消]\n[更换对象] [修改内容]"
     ]
@@ -31,7 +31,7 @@ async def test_to_everyone_after_a_preview(
         "请点下方按钮：发送、取消、更换对象或修改内容。\n[📤 发送] [❌ 取消]\n[更换对象] [修改内容]"
     ]
     assert await coordinator.press("📤 发送") == [
-        f"📤 工作提示单已发送给全体人员，共 2 人。\n{OFFICE_MENU}"
+        f"📤 工作提示单已发送给全体干警，共 2 人。\n{OFFICE_MENU}"
     ]
     assert await sent_to(store, clock, "101") == [MESSAGE]
     assert await sent_to(store, clock, "301") == [MESSAGE]
