@@ -79,7 +79,7 @@ class Splitter(Protocol):
     the same reply every time.
     """
 
-    def parts(self, reply: Reply) -> Sequence[Reply]: ...
+    def parts(self, chat_id: str, reply: Reply) -> Sequence[Reply]: ...
 
 
 def reply_to_payload(reply: Reply) -> dict[str, Any]:

@@ -314,7 +314,9 @@ class OutboxWorker:
     ) -> _Outcome:
         try:
             reply = reply_from_payload(item.payload, item.blobs)
-            parts = list(sender.parts(reply)) if isinstance(sender, Splitter) else [reply]
+            parts = (
+                list(sender.parts(item.chat_id, reply)) if isinstance(sender, Splitter) else [reply]
+            )
         except (KeyError, TypeError, ValueError) as error:
             return await self._settle_failure(
                 item, DeliveryFailed(f"unreadable payload: {error!r}", permanent=True)

@@ -307,7 +307,7 @@ class TelegramSender:
     def pace(self, chat_id: str) -> Pace:
         return _GROUP_PACE if chat_id.startswith("-") else _PRIVATE_PACE
 
-    def parts(self, reply: Reply) -> list[Reply]:
+    def parts(self, chat_id: str, reply: Reply) -> list[Reply]:
         """One reply per Bot API send, so the outbox can pace and record each."""
         sends = outgoing(reply)
         last = len(sends) - 1

@@ -13,8 +13,8 @@ from aiohttp import web
 from bot.channels.wecom_api import WeComApi, WeComError
 from bot.channels.wecom_callback import CALLBACK_PATH, CallbackStats, WeComCallback
 from bot.channels.wecom_crypto import WeComCrypto
-from bot.channels.wecom_render import pressed_name
-from bot.channels.wecom_sender import WeComSender, send_app
+from bot.channels.wecom_render import calls, pressed_name
+from bot.channels.wecom_sender import WeComSender, send_app_call
 from bot.channels.wecom_xml import CardPress, Inbound
 from bot.settings import Settings
 from domain.clock import Clock, SystemClock
@@ -150,14 +150,19 @@ class WeComChannel:
         incoming = inbound.incoming
         replies = await self._core.handle(incoming)
         user = incoming.actor.user_id
-        for n, reply in enumerate(replies):
-            error = await self._send(user, reply)
+        # Message by message, so a failure leaves nothing sent twice and nothing skipped.
+        sends = [call for reply in replies for call in calls(reply)]
+        for n, call in enumerate(sends):
+            error = await self._send(user, call)
             if error is None:
                 continue
             # Too many messages to this member just now (45009) or WeCom busy: the outbox
             # sends the rest at the member's pace; the rest must not arrive before this one.
+            # One that may have arrived already is not sent again.
+            rest = sends[n + 1 :] if error.sent_maybe else sends[n:]
             if self._defer is not None and not error.permanent:
-                await self._defer(user, replies[n:])
+                if rest:
+                    await self._defer(user, rest)
             else:
                 log.warning("could not send a reply to WeCom user %s: %s", user, error)
             break
@@ -165,19 +170,19 @@ class WeComChannel:
         if replies and inbound.card is not None:
             await self._mark(inbound.card)
 
-    async def _send(self, user: str, reply: Reply) -> WeComError | None:
+    async def _send(self, user: str, call: Reply) -> WeComError | None:
         """None once sent; the error that stopped it otherwise (retried first if worth it)."""
         delays = iter(self._retry_delays)
         while True:
             try:
-                await send_app(self._api, user, reply)
+                await send_app_call(self._api, user, call)
             except WeComError as error:
                 delay = next(delays, None)
                 if delay is None or not error.retryable or error.errcode == 45009:
                     return error
                 await asyncio.sleep(delay)
             else:
-                self._remember_labels(user, reply)
+                self._remember_labels(user, call)
                 return None
 
     def _remember_labels(self, user: str, reply: Reply) -> None:

@@ -39,6 +39,11 @@ _RETRYABLE = frozenset({-1, 45009, 45033, 6000})
 # Fixed by an administrator, not by the message: a wrong secret or corp id, an untrusted IP.
 # Retrying later is right once the setting is fixed; dropping the message is not.
 _SETUP = frozenset({40001, 40013, 40056, 41001, 41002, 41004, 60020})
+# Calls that post a message: one that went out and got no answer may have been posted.
+# Uploads and card updates are safe to repeat.
+_POSTS = frozenset({"message/send", "webhook/send"})
+# The request never left: nothing can have arrived.
+_NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 
 
 class WeComError(Exception):
@@ -47,18 +52,25 @@ class WeComError(Exception):
     `retryable`: the same call may work later (busy, over a limit, network, a server error).
     `permanent`: it never will (unknown member, robot removed from its group, bad content).
     Setup errors (wrong secret, untrusted IP) are neither: retry once an admin fixes them.
+    `sent_maybe`: a message went out and its answer never came (a read timeout, the server
+    hung up): WeCom may have posted it, so it must not be sent again (nor is it retryable).
     """
 
-    def __init__(self, path: str, errcode: int | None, errmsg: str) -> None:
+    def __init__(
+        self, path: str, errcode: int | None, errmsg: str, *, sent_maybe: bool = False
+    ) -> None:
         shown = "network" if errcode is None else str(errcode)
         super().__init__(f"WeCom {path}: {shown} {errmsg}")
         self.path = path
         self.errcode = errcode
         self.errmsg = errmsg
+        self.sent_maybe = sent_maybe
 
     @property
     def retryable(self) -> bool:
-        return self.errcode is None or self.errcode in _RETRYABLE
+        if self.errcode is None:
+            return not self.sent_maybe
+        return self.errcode in _RETRYABLE
 
     @property
     def permanent(self) -> bool:
@@ -112,7 +124,9 @@ class WeComApi:
         self.agent_id = agent_id
         self._corp_id, self._secret = corp_id, secret
         self._clock = clock or SystemClock()
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        # A connect that hangs ends before the whole call would, as a connect error: nothing
+        # went out, so it is safe to retry (a total timeout may have posted the message).
+        self._timeout = aiohttp.ClientTimeout(total=timeout, connect=timeout / 2)
         self._session: aiohttp.ClientSession | None = None
         self._token: _Token | None = None
         self._token_lock = asyncio.Lock()
@@ -274,7 +288,11 @@ class WeComApi:
                     raise WeComError(name, None, f"HTTP {response.status}")
                 answer = await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
-            raise WeComError(name, None, f"{type(error).__name__}: {error}") from error
+            # A garbled 200 was answered too: WeCom had the request.
+            maybe = name in _POSTS and not isinstance(error, _NOT_SENT)
+            raise WeComError(
+                name, None, f"{type(error).__name__}: {error}", sent_maybe=maybe
+            ) from error
         if not isinstance(answer, dict):
             raise WeComError(name, None, "answer is not a JSON object")
         errcode = int(answer.get("errcode", 0))

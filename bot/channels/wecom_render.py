@@ -1,12 +1,14 @@
 """Replies as WeCom messages: texts within the byte limits, numbered choices, button cards, files.
 
-Pure: no I/O. Images and documents come out as parts to upload; wecom_sender.py sends them.
+Pure: no I/O. `calls` cuts a reply into one Reply per WeCom message, the same way every time
+and the same for the app and for a robot; `app_part` and `robot_part` render one of those.
+Images and documents come out as parts to upload; wecom_sender.py sends them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from handlers.messages import Choice, Document, Image, Reply
@@ -16,25 +18,26 @@ __all__ = [
     "CARD_MAX_BUTTONS",
     "ROBOT_IMAGE_BYTES",
     "ROBOT_MARKDOWN_BYTES",
-    "ROBOT_TEXT_BYTES",
     "AppPart",
     "CardPart",
     "FilePart",
     "ImagePart",
     "RobotPart",
     "TextPart",
+    "app_part",
     "app_parts",
     "button_card",
+    "calls",
     "numbered_text",
     "pressed_name",
-    "robot_markdown",
+    "robot_part",
     "robot_parts",
     "split_bytes",
 ]
 
-# WeCom counts UTF-8 bytes. App text and app markdown: 2048; robot text 2048, markdown 4096.
+# WeCom counts UTF-8 bytes. App text and app markdown: 2048; robot text 2048, markdown 4096
+# (robots are sent markdown).
 APP_TEXT_BYTES = 2048
-ROBOT_TEXT_BYTES = 2048
 ROBOT_MARKDOWN_BYTES = 4096
 ROBOT_IMAGE_BYTES = 2 * 1024 * 1024  # before base64
 # template_card (button_interaction): at most 6 buttons, a button's text "no more than 10
@@ -46,6 +49,10 @@ _CARD_KEY_BYTES = 1024
 _CARD_TITLE_CHARS = 36
 _TASK_ID = re.compile(r"[0-9A-Za-z_\-@]{1,128}")
 _PRESSED_MARK = "✓ "
+# Starts the text of a Reply that is a button card alone, the text after it being the card's
+# title. It must survive the outbox's JSON (a deferred card is queued as a Reply), and no
+# text the core writes starts with a NUL.
+_CARD_ONLY = "\x00card\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,25 +152,34 @@ def _title(text: str) -> str:
     return first[: _CARD_TITLE_CHARS - 1] + "…"
 
 
+def _card_only(reply: Reply) -> bool:
+    return bool(reply.choices) and reply.text.startswith(_CARD_ONLY)
+
+
+def _fits_card(choices: list[Choice]) -> bool:
+    """WeCom refuses no choices, more than 6, a label over 10 characters, a key over 1024
+    bytes, or a repeated key."""
+    keys = [choice.data for choice in choices]
+    if not choices or len(choices) > CARD_MAX_BUTTONS or len(set(keys)) != len(keys):
+        return False
+    if any(len(c.label) > _CARD_LABEL_CHARS or not c.label.strip() for c in choices):
+        return False
+    return all(key and _size(key) <= _CARD_KEY_BYTES for key in keys)
+
+
 def button_card(reply: Reply, task_id: str) -> dict[str, Any] | None:
     """A button_interaction card with the reply's choices, or None where WeCom would refuse it.
 
-    Refused: no choices, more than 6, a label over 10 characters, a key over 1024 bytes, or a
-    repeated key (WeCom wants them unique). The numbered text carries the choices regardless.
+    The numbered text carries the choices regardless.
     """
     if not _TASK_ID.fullmatch(task_id):
         raise ValueError(f"not a WeCom task id: {task_id!r}")
     choices = _flat(reply)
-    keys = [choice.data for choice in choices]
-    if not choices or len(choices) > CARD_MAX_BUTTONS or len(set(keys)) != len(keys):
-        return None
-    if any(len(c.label) > _CARD_LABEL_CHARS or not c.label.strip() for c in choices):
-        return None
-    if any(not key or _size(key) > _CARD_KEY_BYTES for key in keys):
+    if not _fits_card(choices):
         return None
     return {
         "card_type": "button_interaction",
-        "main_title": {"title": _title(reply.text) or choices[0].label},
+        "main_title": {"title": _title(reply.text.removeprefix(_CARD_ONLY)) or choices[0].label},
         "task_id": task_id,
         "button_list": [{"text": c.label, "style": 1, "key": c.data} for c in choices],
     }
@@ -175,36 +191,56 @@ def pressed_name(label: str) -> str:
     return name[: _CARD_LABEL_CHARS + len(_PRESSED_MARK)]
 
 
-def app_parts(reply: Reply, task_id: str) -> list[AppPart]:
-    """The app messages for one reply, in order: text, image, file, then the button card.
+def calls(reply: Reply, *, robot: bool = False) -> list[Reply]:
+    """One Reply per WeCom message, in order: text, image, file, then the button card.
 
-    The card comes last so its buttons sit under everything they belong to. `task_id` must be
-    new for every card the app sends (WeCom refuses a repeated one).
+    The card comes last so its buttons sit under everything they belong to; a group robot
+    gets no card (nobody can press one there) and its markdown may be twice as long. Each
+    part is its own only call (`calls(part, robot=robot) == [part]`), so a part can be sent,
+    retried or queued alone and still be exactly one message.
     """
-    parts: list[AppPart] = [TextPart(p) for p in split_bytes(numbered_text(reply), APP_TEXT_BYTES)]
+    if _card_only(reply):
+        return [] if robot else [Reply(reply.text, reply.choices, reply.numbered)]
+    text = numbered_text(replace(reply, text=reply.text.lstrip("\x00")))
+    limit = ROBOT_MARKDOWN_BYTES if robot else APP_TEXT_BYTES
+    parts = [Reply(part) for part in split_bytes(text, limit)]
     if reply.image is not None:
-        parts.append(ImagePart(reply.image))
+        parts.append(Reply("", image=reply.image))
     if reply.document is not None:
-        parts.append(FilePart(reply.document))
-    card = button_card(reply, task_id)
-    if card is not None:
-        parts.append(CardPart(card))
+        parts.append(Reply("", document=reply.document))
+    if not robot and _fits_card(_flat(reply)):
+        title = _title(reply.text) or _flat(reply)[0].label
+        parts.append(Reply(_CARD_ONLY + title, reply.choices, reply.numbered))
     return parts
 
 
-def robot_markdown(text: str) -> list[str]:
-    """A bulletin (WeCom markdown) as robot messages of at most 4096 bytes each."""
-    return split_bytes(text, ROBOT_MARKDOWN_BYTES)
+def app_part(call: Reply, task_id: str) -> AppPart:
+    """The app message of one of `calls`' parts. `task_id` must be new for every card the
+    app sends (WeCom refuses a repeated one)."""
+    if call.image is not None:
+        return ImagePart(call.image)
+    if call.document is not None:
+        return FilePart(call.document)
+    card = button_card(call, task_id) if _card_only(call) else None
+    if card is not None:
+        return CardPart(card)
+    return TextPart(call.text)
+
+
+def app_parts(reply: Reply, task_id: str) -> list[AppPart]:
+    """The app messages for one reply, in order (see `calls`)."""
+    return [app_part(call, task_id) for call in calls(reply)]
+
+
+def robot_part(call: Reply) -> RobotPart:
+    """The robot message of one of `calls(…, robot=True)`'s parts."""
+    if call.image is not None:
+        return RobotPart(image=call.image)
+    if call.document is not None:
+        return RobotPart(document=call.document)
+    return RobotPart(markdown=call.text)
 
 
 def robot_parts(reply: Reply) -> list[RobotPart]:
-    """A reply for a group robot: its text as markdown, then its image, then its document.
-
-    Groups cannot answer a robot, so choices are not shown.
-    """
-    parts = [RobotPart(markdown=part) for part in robot_markdown(reply.text)]
-    if reply.image is not None:
-        parts.append(RobotPart(image=reply.image))
-    if reply.document is not None:
-        parts.append(RobotPart(document=reply.document))
-    return parts
+    """A reply for a group robot: its text as markdown, then its image, then its document."""
+    return [robot_part(call) for call in calls(reply, robot=True)]

@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 from xml.etree.ElementTree import Element, ParseError
-from xml.sax.saxutils import escape
 
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
@@ -31,7 +30,6 @@ __all__ = [
     "envelope_of",
     "fields_of",
     "inbound_of",
-    "reply_envelope",
 ]
 
 PLATFORM = "wecom"
@@ -90,13 +88,6 @@ def envelope_of(body: bytes) -> Envelope:
     if not encrypt:
         raise BadXml("no <Encrypt>")
     return Envelope(fields.get("ToUserName", ""), encrypt, fields.get("AgentID", ""))
-
-
-def reply_envelope(encrypt: str, signature: str, timestamp: str, nonce: str) -> str:
-    """The plain XML around an encrypted passive reply."""
-    parts = {"Encrypt": encrypt, "MsgSignature": signature, "TimeStamp": timestamp, "Nonce": nonce}
-    inner = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in parts.items())
-    return f"<xml>{inner}</xml>"
 
 
 def _text_event(text: str) -> Event:

@@ -59,6 +59,7 @@ class _Fault:
     path: str | None
     remaining: int
     status: int = 200
+    after: int = 0  # calls let through first
 
 
 class FakeWeComApi:
@@ -86,6 +87,7 @@ class FakeWeComApi:
         self._runner: web.AppRunner | None = None
         self._port = 0
         self._changed = asyncio.Condition()
+        self._released = asyncio.Event()
         self._ids = itertools.count(1)
         self.reset()
 
@@ -104,6 +106,7 @@ class FakeWeComApi:
         self._response_codes: dict[str, str] = {}  # code → userid
         self._task_ids: set[str] = set()
         self._faults: list[_Fault] = []
+        self._hangs: list[tuple[str, bool]] = []  # (path, drop the connection)
         self._fault_rate = 0.0
         self._fault_codes: tuple[int, ...] = (45009, -1)
 
@@ -125,6 +128,7 @@ class FakeWeComApi:
         self._port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        self._released.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner, self._port = None, 0
@@ -144,13 +148,25 @@ class FakeWeComApi:
         self._tokens = dict.fromkeys(self._tokens, moment)
 
     def fail_next(
-        self, errcode: int, *, times: int = 1, path: str | None = None, status: int = 200
+        self,
+        errcode: int,
+        *,
+        times: int = 1,
+        path: str | None = None,
+        status: int = 200,
+        after: int = 0,
     ) -> None:
-        """The next `times` calls (to `path`, e.g. "message/send", or any) answer `errcode`.
+        """The next `times` calls (to `path`, e.g. "message/send", or any) answer `errcode`,
+        once `after` such calls have gone through.
 
         With `status` other than 200 the answer is that HTTP status instead.
         """
-        self._faults.append(_Fault(errcode, path, times, status))
+        self._faults.append(_Fault(errcode, path, times, status, after))
+
+    def hang_next(self, path: str, *, drop: bool = False) -> None:
+        """The next call to `path` is taken (a message is posted) but never answered: the
+        answer is held until the fake stops, or with `drop` the connection is closed."""
+        self._hangs.append((path, drop))
 
     def set_fault_rate(self, rate: float, errcodes: tuple[int, ...] = (45009, -1)) -> None:
         """A share of sends and uploads answer one of `errcodes` (seeded, so runs repeat)."""
@@ -213,6 +229,14 @@ class FakeWeComApi:
             return self._answer(path, refused.errcode, refused.errmsg)
         async with self._changed:
             self._changed.notify_all()
+        hang = next((h for h in self._hangs if h[0] == path), None)
+        if hang is not None:
+            self._hangs.remove(hang)
+            self.calls.append((path, 0))
+            if hang[1] and request.transport is not None:
+                request.transport.close()
+            await self._released.wait()
+            return web.Response(status=503)
         return self._answer(path, 0, "ok", **extra)
 
     def _answer(self, path: str, errcode: int, errmsg: str, **extra: Any) -> web.Response:
@@ -233,6 +257,9 @@ class FakeWeComApi:
     def _injected(self, path: str) -> int | None:
         """Raise an injected errcode, or return an injected HTTP status."""
         for fault in self._faults:
+            if fault.path in (None, path) and fault.after > 0:
+                fault.after -= 1
+                continue
             if fault.path in (None, path) and fault.remaining > 0:
                 fault.remaining -= 1
                 if fault.status != 200:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import pytest
 
@@ -244,3 +244,50 @@ async def test_the_fake_fails_a_seeded_share_of_sends(api: WeComApi, fake: FakeW
     assert 5 <= len(errors) <= 30
     assert {error.errcode for error in errors} == {45009, -1}
     assert all(error.retryable for error in errors)
+
+
+@pytest.mark.parametrize("path", ["message/send", "webhook/send"])
+async def test_a_message_whose_answer_was_cut_off_may_have_been_posted(
+    api: WeComApi, fake: FakeWeComApi, path: str
+) -> None:
+    fake.hang_next(path, drop=True)  # taken, then the connection closed
+    sending: Awaitable[object]
+    if path == "message/send":
+        sending = api.send_text("zhangsan", "你好")
+    else:
+        sending = api.robot_send("key-5", {"msgtype": "text", "text": {"content": "你好"}})
+    with pytest.raises(WeComError) as caught:
+        await sending
+    assert caught.value.sent_maybe
+    assert not caught.value.retryable
+    assert not caught.value.permanent
+    assert len(fake.messages["zhangsan"]) + len(fake.robots["key-5"]) == 1
+
+
+async def test_a_message_that_timed_out_may_have_been_posted(fake: FakeWeComApi) -> None:
+    async with WeComApi(
+        fake.url, corp_id=CORP_ID, secret=SECRET, agent_id=AGENT_ID, timeout=0.5
+    ) as api:
+        fake.hang_next("message/send")
+        with pytest.raises(WeComError) as caught:
+            await api.send_text("zhangsan", "你好")
+    assert caught.value.sent_maybe
+    assert fake.texts("zhangsan") == ["你好"]
+
+
+async def test_an_upload_cut_off_is_safe_to_retry(api: WeComApi, fake: FakeWeComApi) -> None:
+    fake.hang_next("media/upload", drop=True)
+    with pytest.raises(WeComError) as caught:
+        await api.upload_media("file", b"PK\x03\x04 ledger", "台账.xlsx")
+    assert not caught.value.sent_maybe
+    assert caught.value.retryable
+
+
+async def test_a_message_that_never_left_is_safe_to_retry(fake: FakeWeComApi) -> None:
+    url = fake.url
+    await fake.stop()
+    async with WeComApi(url) as api:
+        with pytest.raises(WeComError) as caught:
+            await api.robot_send("key-6", {"msgtype": "text", "text": {"content": "x"}})
+    assert not caught.value.sent_maybe
+    assert caught.value.retryable

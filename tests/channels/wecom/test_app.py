@@ -44,7 +44,11 @@ async def test_both_platforms_from_one_configuration(
         }
     )
     stop = asyncio.Event()
-    running = asyncio.create_task(serve(settings, stop.wait()))
+
+    async def until_stopped() -> None:
+        await stop.wait()
+
+    running = asyncio.create_task(serve(settings, until_stopped()))
     try:
         await api.wait_for_calls("getUpdates")
         officer = TgChat(api, 101)

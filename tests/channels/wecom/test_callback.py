@@ -298,3 +298,34 @@ async def test_a_failing_worker_is_logged_and_the_next_callback_still_runs(
     assert done == ["after"]
     assert (callback.stats.failed, callback.stats.done) == (1, 1)
     assert "could not handle WeCom wecom:" in caplog.text
+
+
+async def test_a_body_in_several_chunks_is_read_whole(endpoint: Endpoint) -> None:
+    """A body split across TCP segments (here chunked, with pauses) is not cut short."""
+    client = endpoint.client
+    params, data = client.sign(cb.text("zhangsan", "分几段送达", client.next_id(), client.now()))
+    raw = data.encode()
+    pieces = [raw[i : i + 40] for i in range(0, len(raw), 40)]
+    assert len(pieces) > 3
+
+    async def in_chunks() -> AsyncIterator[bytes]:
+        for piece in pieces:
+            await asyncio.sleep(0)  # each piece its own write
+            yield piece
+
+    async with client.session.post(client.url, params=params, data=in_chunks()) as response:
+        assert response.status == 200
+    assert [i.incoming.event for i in await endpoint.settled()] == [Text("分几段送达")]
+
+
+async def test_a_chunked_body_over_the_cap_is_refused(endpoint: Endpoint) -> None:
+    client = endpoint.client
+    params, _ = client.sign(cb.text("zhangsan", "x", client.next_id(), client.now()))
+
+    async def endless() -> AsyncIterator[bytes]:
+        for _ in range(80):
+            yield b"a" * 1024
+
+    async with client.session.post(client.url, params=params, data=endless()) as response:
+        assert response.status == 413
+    assert await endpoint.settled() == []

@@ -58,7 +58,7 @@ async def test_a_case_from_logging_to_closed(
     [assigned] = await office.say("2026-12-09（一般：10 个工作日）")
     assert assigned.startswith("问题 261125-001 已交办。\n问题 261125-001【已交办】")
 
-    assert (await worker.run_once()).sent == 2  # the unit, and the officer who logged it
+    assert (await worker.run_until_idle()).sent == 2  # the unit, and the officer who logged it
     [notice] = await unit.answers()
     assert notice.startswith("📌 新交办：问题 261125-001 已交办给贵单位")
     assert "反映人：张三丰 13812345678" in notice
@@ -71,11 +71,11 @@ async def test_a_case_from_logging_to_closed(
     assert (await unit.say("调解成功，杂物已清理"))[0].startswith(
         "问题 261125-001 已提交办结，等待活动办核验。"
     )
-    assert (await worker.run_once()).sent == 1
+    assert (await worker.run_until_idle()).sent == 1
     assert (await office.answers())[0].startswith("问题 261125-001 已办结，请核验。")
     assert (await office.press("核验通过"))[0].startswith("问题 261125-001 核验通过，等待回访。")
 
-    assert (await worker.run_once()).sent == 1
+    assert (await worker.run_until_idle()).sent == 1
     assert (await unit.answers())[0].startswith("问题 261125-001 已核验通过，请回访群众")
     await unit.press("回访")
     await unit.press("电话")

@@ -11,15 +11,17 @@ from bot.channels.wecom_render import (
     FilePart,
     ImagePart,
     TextPart,
+    app_part,
     app_parts,
     button_card,
+    calls,
     numbered_text,
     pressed_name,
-    robot_markdown,
     robot_parts,
     split_bytes,
 )
 from handlers.messages import Choice, Document, Image, Reply
+from scheduler.delivery import encode_reply, reply_from_payload
 
 KINDS = (
     (Choice("入户走访", "kind:home"), Choice("电话回访", "kind:phone")),
@@ -155,15 +157,45 @@ def test_pressed_name_ticks_the_label_once() -> None:
     assert pressed_name("✓ 入户走访") == "✓ 入户走访"
 
 
-def test_robot_markdown_splits_a_long_bulletin_within_4096_bytes() -> None:
-    parts = robot_markdown(BULLETIN)
-    assert len(parts) >= 5
-    assert all(len(part.encode()) <= ROBOT_MARKDOWN_BYTES for part in parts)
-    assert "".join(parts) == BULLETIN
-    assert parts[0].startswith("# 大走访周报")
+def test_robot_parts_split_a_long_bulletin_within_the_markdown_limit() -> None:
+    parts = robot_parts(Reply(BULLETIN))
+    markdowns = [part.markdown for part in parts]
+    assert len(markdowns) >= 5
+    assert all(len(text.encode()) <= ROBOT_MARKDOWN_BYTES for text in markdowns)
+    assert any(len(text.encode()) > APP_TEXT_BYTES for text in markdowns)  # a robot's own limit
+    assert "".join(markdowns) == BULLETIN
+    assert markdowns[0].startswith("# 大走访周报")
 
 
-def test_robot_parts_drop_choices_and_keep_the_chart() -> None:
+def test_robot_parts_show_the_options_as_text_and_keep_the_chart() -> None:
     chart = Image(b"png")
     parts = robot_parts(Reply("## 日报", KINDS, image=chart))
-    assert [(p.markdown, p.image) for p in parts] == [("## 日报", None), ("", chart)]
+    assert [(p.markdown, p.image) for p in parts] == [
+        ("## 日报\n\n1. 入户走访\n2. 电话回访\n3. ❌ 取消", None),
+        ("", chart),
+    ]
+
+
+def test_every_call_is_its_own_only_call_even_through_the_outbox_json() -> None:
+    image, document = Image(b"png-bytes"), Document(b"xlsx-bytes", "台账.xlsx")
+    reply = Reply(PARAGRAPH * 40, KINDS, image=image, document=document)
+    parts = calls(reply)
+    assert len(parts) == len(app_parts(reply, "zf-1")) > 4
+    assert calls(reply) == parts  # the same cut every time
+    for part in parts:
+        payload, blobs = encode_reply(part)
+        assert calls(reply_from_payload(payload, blobs)) == [part]
+    assert [app_part(part, "zf-1") for part in parts] == app_parts(reply, "zf-1")
+    robot = calls(reply, robot=True)
+    assert all(not part.choices for part in robot)  # no card: a group cannot press one
+    assert [p.image for p in robot if p.image] == [image]
+    for part in robot:
+        payload, blobs = encode_reply(part)
+        assert calls(reply_from_payload(payload, blobs), robot=True) == [part]
+
+
+def test_the_card_alone_keeps_the_replys_title() -> None:
+    card = calls(Reply("走访的是哪类对象？\n请选择。", KINDS))[-1]
+    part = app_part(card, "zf-1")
+    assert isinstance(part, CardPart)
+    assert part.card["main_title"]["title"] == "走访的是哪类对象？"

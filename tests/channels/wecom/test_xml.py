@@ -10,7 +10,6 @@ from bot.channels.wecom_xml import (
     envelope_of,
     fields_of,
     inbound_of,
-    reply_envelope,
 )
 from handlers.messages import Actor, Command, Location, Photo, Pressed, Text, Unsupported
 from tests.channels.wecom import callbacks as cb
@@ -132,13 +131,3 @@ def test_hostile_or_malformed_envelopes_are_refused(body: str) -> None:
 def test_a_message_without_sender_or_type_is_refused() -> None:
     with pytest.raises(BadXml, match="FromUserName"):
         inbound_of(fields_of("<xml><MsgType>text</MsgType></xml>"))
-
-
-def test_the_passive_reply_envelope_escapes_its_values() -> None:
-    xml = reply_envelope("a+b/c==", "sig", "1700000000", "n<1>")
-    assert fields_of(xml) == {
-        "Encrypt": "a+b/c==",
-        "MsgSignature": "sig",
-        "TimeStamp": "1700000000",
-        "Nonce": "n<1>",
-    }
