@@ -277,7 +277,7 @@ class WeComApi:
         data: bytes | aiohttp.FormData | None = _media_form(*media) if media else None
         headers = {}
         if body is not None:
-            # WeCom wants UTF-8 as is: escaped \uXXXX sequences count against its byte limits.
+            # WeCom wants UTF-8 as is: an escaped character would count 6 bytes against its limits.
             data = json.dumps(body, ensure_ascii=False).encode()
             headers["Content-Type"] = "application/json; charset=utf-8"
         try:

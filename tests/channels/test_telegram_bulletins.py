@@ -17,13 +17,23 @@ from tests.transcript import FakeClock
 GROUP = -100555
 
 
-async def test_a_bound_group_gets_the_daily_bulletin_with_its_chart(
-    api: FakeBotApi, channel: TelegramChannel, seeded: Seeded, store: Store, clock: FakeClock
-) -> None:
+async def _office(api: FakeBotApi, seeded: Seeded, store: Store, clock: FakeClock) -> TgChat:
+    """The small campaign, and its coordinator joined through Telegram."""
     await seed_small_campaign(store, clock.now(), units=False)
     office = TgChat(api, 201, "李主任")
     await office.say(f"/start {seeded.coordinator_invite}")
     await office.press("李主任")
+    return office
+
+
+def _worker(channel: TelegramChannel, store: Store, clock: FakeClock) -> OutboxWorker:
+    return OutboxWorker(store, {"telegram": channel.sender}, clock, on_failed=Undeliverable("zh"))
+
+
+async def test_a_bound_group_gets_the_daily_bulletin_with_its_chart(
+    api: FakeBotApi, channel: TelegramChannel, seeded: Seeded, store: Store, clock: FakeClock
+) -> None:
+    await _office(api, seeded, store, clock)
 
     api.push_text(201, "/bind 日报", chat_id=GROUP)
     (bound,) = await api.next_messages(GROUP)
@@ -39,7 +49,7 @@ async def test_a_bound_group_gets_the_daily_bulletin_with_its_chart(
     clock.advance(minutes=1)
     (queued,) = await run_due_bulletins(store, clock.now(), "zh", is_workday)
     assert queued.chats == 1
-    worker = OutboxWorker(store, {"telegram": channel.sender}, clock, on_failed=Undeliverable("zh"))
+    worker = _worker(channel, store, clock)
     assert (await worker.run_until_idle()).sent == 1
     (bulletin,) = await api.next_messages(GROUP)
     assert "photo" in bulletin
@@ -51,10 +61,7 @@ async def test_a_bound_group_gets_the_daily_bulletin_with_its_chart(
 async def test_a_group_the_bot_was_removed_from_is_unbound_and_the_office_told(
     api: FakeBotApi, channel: TelegramChannel, seeded: Seeded, store: Store, clock: FakeClock
 ) -> None:
-    await seed_small_campaign(store, clock.now(), units=False)
-    office = TgChat(api, 201, "李主任")
-    await office.say(f"/start {seeded.coordinator_invite}")
-    await office.press("李主任")
+    office = await _office(api, seeded, store, clock)
     api.push_text(201, "/bind", chat_id=GROUP)
     await api.next_messages(GROUP)
 
@@ -63,7 +70,7 @@ async def test_a_group_the_bot_was_removed_from_is_unbound_and_the_office_told(
     api.fail_next(
         "sendPhoto", status=403, description="Forbidden: bot was kicked from the group chat"
     )
-    worker = OutboxWorker(store, {"telegram": channel.sender}, clock, on_failed=Undeliverable("zh"))
+    worker = _worker(channel, store, clock)
     done = await worker.run_until_idle()
     assert (done.failed, done.sent) == (1, 1)  # the bulletin failed; the office's notice went
     (notice,) = await office.answers()
@@ -75,17 +82,14 @@ async def test_a_group_the_bot_was_removed_from_is_unbound_and_the_office_told(
 async def test_a_refused_message_leaves_the_group_bound(
     api: FakeBotApi, channel: TelegramChannel, seeded: Seeded, store: Store, clock: FakeClock
 ) -> None:
-    await seed_small_campaign(store, clock.now(), units=False)
-    office = TgChat(api, 201, "李主任")
-    await office.say(f"/start {seeded.coordinator_invite}")
-    await office.press("李主任")
+    await _office(api, seeded, store, clock)
     api.push_text(201, "/bind", chat_id=GROUP)
     await api.next_messages(GROUP)
 
     clock.advance(hours=8)
     await run_due_bulletins(store, clock.now(), "zh", WorkCalendar().is_workday)
     api.fail_next("sendPhoto", status=400, description="Bad Request: wrong file identifier")
-    worker = OutboxWorker(store, {"telegram": channel.sender}, clock, on_failed=Undeliverable("zh"))
+    worker = _worker(channel, store, clock)
     done = await worker.run_until_idle()
     assert (done.failed, done.sent) == (1, 0)  # that message only: nobody told, still bound
     async with store.transaction() as tx:

@@ -27,23 +27,25 @@ def local(*args: int) -> datetime:
     return datetime(*args, tzinfo=ZONE).astimezone(UTC)
 
 
+async def bind(
+    store: Store,
+    campaign_id: int,
+    kinds: tuple[BulletinKind, ...],
+    bound_at: datetime,
+    chat: str = GROUP,
+    times: dict[BulletinKind, time] | None = None,
+) -> None:
+    async with store.transaction() as tx:
+        await tx.campaigns.bind(
+            Binding("telegram", chat, campaign_id, None, kinds, "", None, bound_at, times or {})
+        )
+
+
 @pytest.fixture
 async def bound(store: Store, clock: FakeClock) -> int:
     """The small campaign, with a group bound to every bulletin since 1 November."""
     campaign_id = await seed_small_campaign(store, clock.now())
-    async with store.transaction() as tx:
-        await tx.campaigns.bind(
-            Binding(
-                "telegram",
-                GROUP,
-                campaign_id,
-                None,
-                tuple(BulletinKind),
-                "",
-                None,
-                local(2026, 11, 1, 8),
-            )
-        )
+    await bind(store, campaign_id, tuple(BulletinKind), local(2026, 11, 1, 8))
     return campaign_id
 
 
@@ -114,19 +116,7 @@ async def test_a_group_bound_after_the_time_is_not_sent_the_old_one(
     store: Store, clock: FakeClock
 ) -> None:
     campaign_id = await seed_small_campaign(store, clock.now())
-    async with store.transaction() as tx:
-        await tx.campaigns.bind(
-            Binding(
-                "telegram",
-                GROUP,
-                campaign_id,
-                None,
-                (BulletinKind.DAILY,),
-                "",
-                None,
-                local(2026, 11, 25, 19, 0),
-            )
-        )
+    await bind(store, campaign_id, (BulletinKind.DAILY,), local(2026, 11, 25, 19, 0))
     assert await run_due_bulletins(store, local(2026, 11, 25, 20, 0), "zh", is_workday) == []
 
 
@@ -135,21 +125,9 @@ async def test_groups_with_their_own_time_get_the_bulletin_then(
 ) -> None:
     campaign_id = await seed_small_campaign(store, clock.now())
     bound_at = local(2026, 11, 25, 8)
-    async with store.transaction() as tx:
-        for chat, times in (("-1", {}), ("-2", {BulletinKind.DAILY: time(17, 30)})):
-            await tx.campaigns.bind(
-                Binding(
-                    "telegram",
-                    chat,
-                    campaign_id,
-                    None,
-                    (BulletinKind.DAILY,),
-                    "",
-                    None,
-                    bound_at,
-                    times,
-                )
-            )
+    daily = (BulletinKind.DAILY,)
+    await bind(store, campaign_id, daily, bound_at, chat="-1")
+    await bind(store, campaign_id, daily, bound_at, chat="-2", times={daily[0]: time(17, 30)})
     early = await run_due_bulletins(store, local(2026, 11, 25, 17, 30), "zh", is_workday)
     assert [(q.day, q.chats, q.late) for q in early] == [(date(2026, 11, 25), 1, False)]
     assert [i.chat_id for i in await queued(store)] == ["-2"]
@@ -165,19 +143,7 @@ async def test_the_weekly_dispatch_counts_the_weeks_spot_checks(
     campaign_id = await seed_small_campaign(store, clock.now(), units=False)
     await log_visit(officer)  # Wednesday 11-25, beside the small campaign's two visits and cases
     assert await draw(core, store, at(26)) == 5
-    async with store.transaction() as tx:
-        await tx.campaigns.bind(
-            Binding(
-                "telegram",
-                GROUP,
-                campaign_id,
-                None,
-                (BulletinKind.WEEKLY,),
-                "",
-                None,
-                local(2026, 11, 27, 8),
-            )
-        )
+    await bind(store, campaign_id, (BulletinKind.WEEKLY,), local(2026, 11, 27, 8))
     (weekly,) = await run_due_bulletins(store, local(2026, 11, 30, 9, 0), "zh", is_workday)
     assert weekly.kind is BulletinKind.WEEKLY
     (item,) = [i for i in await queued(store) if i.chat_id == GROUP]
