@@ -27,7 +27,7 @@ from scheduler.deferred import Deferred
 from scheduler.delivery import Sender
 from scheduler.jobs import Campaign, build_scheduler
 from scheduler.outbox import OutboxWorker
-from scheduler.undeliverable import Undeliverable
+from scheduler.undeliverable import Undeliverable, group_moved
 from storage import Store, open_store
 
 __all__ = ["ConsoleUnavailable", "run_bot", "run_console", "serve"]
@@ -96,7 +96,13 @@ def _campaign(settings: Settings, core: Core) -> Campaign:
 def _worker(
     settings: Settings, store: Store, clock: Clock, senders: Mapping[str, Sender]
 ) -> OutboxWorker:
-    return OutboxWorker(store, senders, clock, on_failed=Undeliverable(settings.language))
+    return OutboxWorker(
+        store,
+        senders,
+        clock,
+        on_failed=Undeliverable(settings.language),
+        on_moved=group_moved,
+    )
 
 
 async def run_bot(settings: Settings) -> None:

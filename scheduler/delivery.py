@@ -30,6 +30,8 @@ class DeliveryFailed(Exception):
     it must not be sent again; the outbox records it as such instead.
     `chat_gone`: the chat itself will never take a message again (the bot was removed from the
     group, the robot deleted, the person blocked the bot): not a fault of this one message.
+    `moved_to`: the chat lives on under another id (a Telegram group upgraded to a supergroup):
+    send there instead.
     """
 
     def __init__(
@@ -40,6 +42,7 @@ class DeliveryFailed(Exception):
         retry_after: float | None = None,
         uncertain: bool = False,
         chat_gone: bool = False,
+        moved_to: str | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -47,6 +50,7 @@ class DeliveryFailed(Exception):
         self.retry_after = retry_after
         self.uncertain = uncertain
         self.chat_gone = chat_gone
+        self.moved_to = moved_to
 
 
 @dataclass(frozen=True, slots=True)

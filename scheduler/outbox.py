@@ -47,6 +47,8 @@ __all__ = ["OutboxWorker", "Round", "backoff"]
 # Told, in the transaction that marks it, of a message that can never be delivered because
 # its chat is gone (the bot removed from the group, the robot deleted, the bot blocked).
 OnFailed = Callable[[Tx, OutboxItem, str, datetime], Awaitable[None]]
+# Told, in the same way, that a chat now lives under another id (platform, old id, new id).
+OnMoved = Callable[[Tx, str, str, str], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +131,11 @@ class OutboxWorker:
         give_up_after: timedelta = _GIVE_UP_AFTER,
         slack: float = _SLACK,
         on_failed: OnFailed | None = None,
+        on_moved: OnMoved | None = None,
     ) -> None:
         self._store = store
         self._on_failed = on_failed
+        self._on_moved = on_moved
         self._senders = senders
         self._clock = clock
         self._sleep = sleep
@@ -348,6 +352,14 @@ class OutboxWorker:
         now = self._clock.now()
         age = now - (item.created_at or now)
         async with self._store.transaction() as tx:
+            if failure.moved_to is not None:
+                # The chat was renamed, not refused: its messages, this one first, go there.
+                await tx.outbox.move_chat(item.platform, item.chat_id, failure.moved_to)
+                await tx.outbox.retry_later(item.id, now, failure.reason)
+                if self._on_moved is not None:
+                    await self._on_moved(tx, item.platform, item.chat_id, failure.moved_to)
+                log.info("outbox chat %s moved to %s", item.chat_id, failure.moved_to)
+                return _Outcome.RETRY
             if failure.uncertain:
                 await tx.outbox.mark_uncertain(item.id, failure.reason)
                 log.warning("outbox %s may have been sent; not resent: %s", item.id, failure.reason)

@@ -1,8 +1,10 @@
 """A group the bot can no longer post to (removed from it, robot deleted): unbound, and the
-coordinator who bound it is told, instead of every later bulletin failing the same way."""
+coordinator who bound it is told, instead of every later bulletin failing the same way; a
+group that moved to a new id keeps its binding under it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from handlers.messages import Reply
@@ -11,7 +13,7 @@ from scheduler.delivery import reply_to_payload
 from storage import Tx
 from storage.records import OutboxItem
 
-__all__ = ["Undeliverable"]
+__all__ = ["Undeliverable", "group_moved"]
 
 
 class Undeliverable:
@@ -45,3 +47,12 @@ class Undeliverable:
                 now,
                 dedup_key=f"group-lost:{item.platform}:{item.chat_id}:{now:%Y%m%d}",
             )
+
+
+async def group_moved(tx: Tx, platform: str, old_chat: str, new_chat: str) -> None:
+    """The outbox's `on_moved`: a bound group upgraded to a supergroup keeps its bulletins."""
+    binding = await tx.campaigns.binding(platform, old_chat)
+    if binding is None:
+        return
+    await tx.campaigns.unbind(platform, old_chat)
+    await tx.campaigns.bind(replace(binding, chat_id=new_chat))

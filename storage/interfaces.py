@@ -194,6 +194,9 @@ class OutboxStore(Protocol):
 
     async def retry_later(self, item_id: int, due_at: datetime, error: str) -> None: ...
     async def mark_failed(self, item_id: int, error: str) -> None: ...
+    async def move_chat(self, platform: str, old_chat: str, new_chat: str) -> int:
+        """Send what is still to go to `old_chat` to `new_chat` instead."""
+
     async def mark_uncertain(self, item_id: int, error: str) -> None:
         """The platform may or may not have the message; it is not sent again."""
 

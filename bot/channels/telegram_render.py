@@ -280,9 +280,11 @@ def _failure(error: TelegramError) -> DeliveryFailed:
     # Blocked, deactivated or kicked, or the chat no longer exists: nothing will get there.
     if isinstance(error, Forbidden) or _CHAT_NOT_FOUND in error.message.lower():
         return DeliveryFailed(reason, permanent=True, chat_gone=True)
-    # The request itself refused ("not enough rights", a group moved to a supergroup, a
-    # message too long): the same send gets the same answer, but the chat is still there.
-    if isinstance(error, ChatMigrated | BadRequest):
+    if isinstance(error, ChatMigrated):
+        return DeliveryFailed(reason, permanent=False, moved_to=str(error.new_chat_id))
+    # The request itself refused ("not enough rights", a message too long): the same send
+    # gets the same answer, but the chat is still there.
+    if isinstance(error, BadRequest):
         return DeliveryFailed(reason, permanent=True)
     if isinstance(error, TimedOut | NetworkError) and _maybe_taken(error.__cause__):
         return DeliveryFailed(reason, permanent=False, uncertain=True)

@@ -178,6 +178,15 @@ class SqliteOutbox:
             (_exact(due_at), error[:500], item_id),
         )
 
+    async def move_chat(self, platform: str, old_chat: str, new_chat: str) -> int:
+        """Send what is still to go to `old_chat` to `new_chat` instead."""
+        cursor = await self._db.execute(
+            """UPDATE outbox SET chat_id = ?
+               WHERE platform = ? AND chat_id = ? AND status IN ('pending', 'sending')""",
+            (new_chat, platform, old_chat),
+        )
+        return cursor.rowcount
+
     async def mark_failed(self, item_id: int, error: str) -> None:
         await self._settle(item_id, "failed", error)
 

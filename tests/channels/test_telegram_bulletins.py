@@ -6,7 +6,7 @@ from bot.channels.telegram import TelegramChannel
 from domain.workdays import WorkCalendar
 from scheduler.bulletin_jobs import run_due_bulletins
 from scheduler.outbox import OutboxWorker
-from scheduler.undeliverable import Undeliverable
+from scheduler.undeliverable import Undeliverable, group_moved
 from storage import Store
 from tests.bulletins.small_campaign import seed_small_campaign
 from tests.channels.conftest import TgChat
@@ -27,7 +27,14 @@ async def _office(api: FakeBotApi, seeded: Seeded, store: Store, clock: FakeCloc
 
 
 def _worker(channel: TelegramChannel, store: Store, clock: FakeClock) -> OutboxWorker:
-    return OutboxWorker(store, {"telegram": channel.sender}, clock, on_failed=Undeliverable("zh"))
+    """As the app builds it."""
+    return OutboxWorker(
+        store,
+        {"telegram": channel.sender},
+        clock,
+        on_failed=Undeliverable("zh"),
+        on_moved=group_moved,
+    )
 
 
 async def test_a_bound_group_gets_the_daily_bulletin_with_its_chart(
@@ -94,3 +101,28 @@ async def test_a_refused_message_leaves_the_group_bound(
     assert (done.failed, done.sent) == (1, 0)  # that message only: nobody told, still bound
     async with store.transaction() as tx:
         assert await tx.campaigns.binding("telegram", str(GROUP)) is not None
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_bulletins(
+    api: FakeBotApi, channel: TelegramChannel, seeded: Seeded, store: Store, clock: FakeClock
+) -> None:
+    await _office(api, seeded, store, clock)
+    api.push_text(201, "/bind", chat_id=GROUP)
+    await api.next_messages(GROUP)
+
+    clock.advance(hours=8)
+    await run_due_bulletins(store, clock.now(), "zh", WorkCalendar().is_workday)
+    supergroup = -1009990001
+    api.fail_next(
+        "sendPhoto",
+        status=400,
+        description="Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to=supergroup,
+    )
+    done = await _worker(channel, store, clock).run_until_idle()
+    assert (done.sent, done.failed) == (1, 0)
+    (bulletin,) = await api.next_messages(supergroup)
+    assert bulletin["caption"].startswith("📊 清风走访 走访进度通报（2026-11-25）")
+    async with store.transaction() as tx:
+        assert await tx.campaigns.binding("telegram", str(GROUP)) is None
+        assert await tx.campaigns.binding("telegram", str(supergroup)) is not None

@@ -49,6 +49,7 @@ class _Fault:
     retry_after: int | None
     description: str | None
     remaining: int
+    migrate_to: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,9 +342,11 @@ class FakeBotApi(BotApiState):
         retry_after: int | None = None,
         times: int = 1,
         description: str | None = None,
+        migrate_to: int | None = None,
     ) -> None:
-        """Fail the next `times` calls of `method` (None: any method except getUpdates)."""
-        self._faults.append(_Fault(method, status, retry_after, description, times))
+        """Fail the next `times` calls of `method` (None: any method except getUpdates);
+        `migrate_to`: as Telegram answers for a group upgraded to that supergroup."""
+        self._faults.append(_Fault(method, status, retry_after, description, times, migrate_to))
 
     def set_fault_rate(
         self, rate: float, *, seed: int = 0, statuses: Sequence[int] = (429, 502)
@@ -358,6 +361,10 @@ class FakeBotApi(BotApiState):
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     del self._faults[index]
+                if fault.migrate_to is not None:
+                    raise ApiError(
+                        fault.status, fault.description or "", migrate_to=fault.migrate_to
+                    )
                 raise ApiError.fault(fault.status, fault.retry_after, fault.description)
         exempt = method in _FAULT_EXEMPT
         if self._fault_rate and not exempt and self._random.random() < self._fault_rate:

@@ -129,11 +129,18 @@ class ApiError(Exception):
     """A Telegram-style failure; `plain` mimics the front proxy's non-JSON error pages."""
 
     def __init__(
-        self, status: int, description: str, *, retry_after: int | None = None, plain: bool = False
+        self,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        plain: bool = False,
+        migrate_to: int | None = None,
     ) -> None:
         super().__init__(description)
         self.status, self.description = status, description
         self.retry_after, self.plain = retry_after, plain
+        self.migrate_to = migrate_to
 
     @classmethod
     def fault(
@@ -152,6 +159,8 @@ class ApiError(Exception):
         body: JSONDict = {"ok": False, "error_code": self.status, "description": self.description}
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to}
         return body
 
 
