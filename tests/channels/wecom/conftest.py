@@ -12,7 +12,9 @@ import aiohttp
 import pytest
 
 from bot.channels.wecom import CALLBACK_PATH, WeComChannel
+from bot.channels.wecom_api import WeComApi
 from bot.channels.wecom_crypto import WeComCrypto
+from bot.channels.wecom_sender import WeComSender
 from bot.settings import Settings
 from handlers import Core
 from tests.channels.wecom import callbacks as cb
@@ -71,6 +73,19 @@ def as_wecom(expected: str, *, numbered: bool = True) -> str:
 async def fake(clock: FakeClock) -> AsyncIterator[FakeWeComApi]:
     async with FakeWeComApi(clock=clock) as api:
         yield api
+
+
+@pytest.fixture
+async def wecom_api(fake: FakeWeComApi, clock: FakeClock) -> AsyncIterator[WeComApi]:
+    """A started client of the app, on the fake."""
+    client = WeComApi(fake.url, corp_id=CORP_ID, secret=SECRET, agent_id=AGENT_ID, clock=clock)
+    async with client:
+        yield client
+
+
+@pytest.fixture
+def sender(wecom_api: WeComApi) -> WeComSender:
+    return WeComSender(wecom_api)
 
 
 @pytest.fixture

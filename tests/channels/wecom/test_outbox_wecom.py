@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -20,7 +19,7 @@ from storage import Store
 from tests.channels.wecom.conftest import callback_client, free_port, join_as, wecom_settings
 from tests.conftest import Seeded
 from tests.fakes.paced import VirtualTime
-from tests.fakes.wecom_api import AGENT_ID, CORP_ID, SECRET, FakeWeComApi
+from tests.fakes.wecom_api import FakeWeComApi
 from tests.transcript import FakeClock
 
 KEY = "4f1c2d3e-0000-4bc4-97a0-0ec2sifa5aaa"
@@ -33,13 +32,6 @@ def bulletin(lines: int) -> Reply:
         f"- 第{n}网格：完成{n}户，走访群众{n * 3}人\n" for n in range(lines)
     )
     return Reply(text, image=Image(PNG, "chart.png"))
-
-
-@pytest.fixture
-async def sender(fake: FakeWeComApi, clock: FakeClock) -> AsyncIterator[WeComSender]:
-    api = WeComApi(fake.url, corp_id=CORP_ID, secret=SECRET, agent_id=AGENT_ID, clock=clock)
-    async with api:
-        yield WeComSender(api)
 
 
 def worker_for(store: Store, sender: WeComSender, time: VirtualTime) -> OutboxWorker:

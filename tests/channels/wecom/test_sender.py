@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -13,29 +12,11 @@ from bot.channels.wecom_sender import WeComSender, send_app
 from handlers.messages import Choice, Document, Image, Reply
 from scheduler.delivery import DeliveryFailed, Pace
 from tests.fakes.wecom_api import AGENT_ID, CORP_ID, SECRET, FakeWeComApi
-from tests.transcript import FakeClock, start_of_test
+from tests.transcript import FakeClock
 
 ROBOT = "robot:4f1c2d3e-0000-4bc4-97a0-0ec2sifa5aaa"
 KINDS = ((Choice("入户走访", "kind:home"), Choice("电话回访", "kind:phone")),)
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(start_of_test())
-
-
-@pytest.fixture
-async def fake(clock: FakeClock) -> AsyncIterator[FakeWeComApi]:
-    async with FakeWeComApi(clock=clock) as server:
-        yield server
-
-
-@pytest.fixture
-async def sender(fake: FakeWeComApi, clock: FakeClock) -> AsyncIterator[WeComSender]:
-    api = WeComApi(fake.url, corp_id=CORP_ID, secret=SECRET, agent_id=AGENT_ID, clock=clock)
-    async with api:
-        yield WeComSender(api)
 
 
 def test_paces() -> None:
