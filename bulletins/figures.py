@@ -113,7 +113,6 @@ async def daily_figures(
 async def _daily(
     tx: Tx, campaign: Campaign, day: date, scope: Scope, root_id: int | None, is_workday: IsWorkday
 ) -> Daily:
-    inside = set(scope.unit_ids)
     today = await tx.stats.visit_totals(day, day)
     since = await tx.stats.campaign_totals(campaign.id, day)
     new = await tx.stats.new_cases(day, day)
@@ -127,17 +126,19 @@ async def _daily(
         if row is not None:
             done[row][t.target] += t.visited
     expected = expected_share(campaign.starts_on, campaign.ends_on, day, is_workday)
-    sums = {
-        "today": scope.roll_up((t.unit_id, t.visited) for t in today),
-        "entries_today": scope.roll_up((t.unit_id, t.entries) for t in today),
-        "people_today": scope.roll_up((t.unit_id, t.people) for t in today),
-        "visited": scope.roll_up((t.unit_id, t.visited) for t in since),
-        "people": scope.roll_up((t.unit_id, t.people) for t in since),
-        "new": scope.roll_up((c.unit_id, c.new) for c in new),
-        "on_spot": scope.roll_up((c.unit_id, c.on_spot) for c in new),
-        "resolved": scope.roll_up((c.unit_id, c.count) for c in resolved),
-        "overdue": scope.roll_up((c.unit_id, c.count) for c in overdue),
+    # Each figure as (unit, number) pairs, summed once into the rows and once for the whole.
+    pairs = {
+        "today": [(t.unit_id, t.visited) for t in today],
+        "entries_today": [(t.unit_id, t.entries) for t in today],
+        "people_today": [(t.unit_id, t.people) for t in today],
+        "visited": [(t.unit_id, t.visited) for t in since],
+        "people": [(t.unit_id, t.people) for t in since],
+        "new": [(c.unit_id, c.new) for c in new],
+        "on_spot": [(c.unit_id, c.on_spot) for c in new],
+        "resolved": [(c.unit_id, c.count) for c in resolved],
+        "overdue": [(c.unit_id, c.count) for c in overdue],
     }
+    sums, whole = _summed(scope, pairs)
     rows = tuple(
         _row(
             unit,
@@ -147,28 +148,16 @@ async def _daily(
         )
         for unit in scope.rows
     )
-
-    def everything(pairs: list[tuple[int, int]]) -> int:
-        return sum(n for unit_id, n in pairs if unit_id in inside)
-
     all_quota: dict[str, int] = defaultdict(int)
     all_done: dict[str, int] = defaultdict(int)
     for unit_id, quota in scope.quotas.items():
         for target, wanted in quota.items():
             all_quota[target] += wanted
             all_done[target] += min(done[unit_id][target], wanted)
-    total = Row(
-        unit=Unit(root_id or 0, "", "", None, ""),
-        today=everything([(t.unit_id, t.visited) for t in today]),
-        entries_today=everything([(t.unit_id, t.entries) for t in today]),
-        people_today=everything([(t.unit_id, t.people) for t in today]),
-        visited=everything([(t.unit_id, t.visited) for t in since]),
-        people=everything([(t.unit_id, t.people) for t in since]),
-        standing=standing(completion(all_done, all_quota), expected),
-        new=everything([(c.unit_id, c.new) for c in new]),
-        on_spot=everything([(c.unit_id, c.on_spot) for c in new]),
-        resolved=everything([(c.unit_id, c.count) for c in resolved]),
-        overdue=everything([(c.unit_id, c.count) for c in overdue]),
+    total = _row(
+        Unit(root_id or 0, "", "", None, ""),
+        standing(completion(all_done, all_quota), expected),
+        whole,
     )
     return Daily(campaign, day, rows, total, expected)
 
@@ -191,18 +180,19 @@ async def weekly_figures(
     silent = await tx.stats.silent(end - timedelta(days=7))
     statuses = await tx.stats.status_totals()
     open_pairs = [(u, sum(by.get(s, 0) for s in _OPEN)) for u, by in statuses.items()]
-    sums = {
-        "today": scope.roll_up((t.unit_id, t.visited) for t in visits),
-        "entries_today": scope.roll_up((t.unit_id, t.entries) for t in visits),
-        "people_today": scope.roll_up((t.unit_id, t.people) for t in visits),
-        "new": scope.roll_up((c.unit_id, c.new) for c in new),
-        "on_spot": scope.roll_up((c.unit_id, c.on_spot) for c in new),
-        "resolved": scope.roll_up((c.unit_id, c.count) for c in resolved),
+    pairs = {
+        "today": [(t.unit_id, t.visited) for t in visits],
+        "entries_today": [(t.unit_id, t.entries) for t in visits],
+        "people_today": [(t.unit_id, t.people) for t in visits],
+        "new": [(c.unit_id, c.new) for c in new],
+        "on_spot": [(c.unit_id, c.on_spot) for c in new],
+        "resolved": [(c.unit_id, c.count) for c in resolved],
         # As of the dispatch day, like the list of overdue cases below.
-        "overdue": scope.roll_up((c.unit_id, c.count) for c in await tx.stats.overdue(day)),
-        "open_cases": scope.roll_up(open_pairs),
-        "silent": scope.roll_up((c.unit_id, c.count) for c in silent),
+        "overdue": [(c.unit_id, c.count) for c in await tx.stats.overdue(day)],
+        "open_cases": open_pairs,
+        "silent": [(c.unit_id, c.count) for c in silent],
     }
+    sums, whole = _summed(scope, pairs)
     by_unit = {row.unit.id: row for row in standing_then.rows}
     rows = tuple(
         _row(
@@ -216,12 +206,22 @@ async def weekly_figures(
     total = _row(
         standing_then.total.unit,
         standing_then.total.standing,
-        {name: sum(values.values()) for name, values in sums.items()},
+        whole,
         since=standing_then.total,
     )
     listed = await tx.stats.overdue_cases(day, _OVERDUE_LISTED, scope.unit_ids)
     names = {unit.id: unit.name for unit in units}
     return Weekly(standing_then, first, last, rows, total, tuple(listed), names)
+
+
+def _summed(
+    scope: Scope, pairs: dict[str, list[tuple[int, int]]]
+) -> tuple[dict[str, dict[int, int]], dict[str, int]]:
+    """Each figure's (unit, number) pairs summed into the bulletin's rows, and over the scope."""
+    inside = set(scope.unit_ids)
+    rows = {name: scope.roll_up(values) for name, values in pairs.items()}
+    whole = {name: sum(n for unit, n in values if unit in inside) for name, values in pairs.items()}
+    return rows, whole
 
 
 def _row(
