@@ -17,6 +17,7 @@ from bot.channels.wecom_render import calls, pressed_name
 from bot.channels.wecom_sender import WeComSender, send_app_call
 from bot.channels.wecom_xml import CardPress, Inbound
 from bot.settings import Settings
+from bot.web import WebListener
 from domain.clock import Clock, SystemClock
 from handlers.core import Core
 from handlers.messages import Reply
@@ -76,13 +77,15 @@ class WeComChannel:
         self._callback = WeComCallback(
             crypto, self._clock, self._work, window=window, max_concurrent=max_concurrent
         )
-        self._web_app = web_app
-        self._runner: web.AppRunner | None = None
+        # Its own listener unless mounted on a shared one (the Telegram webhook's, say).
+        self._listener: WebListener | None = None
+        if web_app is None:
+            self._listener = WebListener(settings.web_host, settings.web_port)
+            web_app = self._listener.app
         self._retry_delays = retry_delays
         self._defer = defer
         self._labels: OrderedDict[tuple[str, str], str] = OrderedDict()
-        if web_app is not None:
-            self._callback.add_routes(web_app)
+        self._callback.add_routes(web_app)
 
     @property
     def sender(self) -> WeComSender:
@@ -99,43 +102,24 @@ class WeComChannel:
     @property
     def port(self) -> int | None:
         """The port the channel's own listener is bound to (None when mounted elsewhere)."""
-        if self._runner is None or not self._runner.addresses:
-            return None
-        return int(self._runner.addresses[0][1])
-
-    def web_app(self) -> web.Application:
-        """A new aiohttp app serving the callback, for a listener run elsewhere."""
-        app = web.Application(client_max_size=64 * 1024)
-        self._callback.add_routes(app)
-        return app
+        return self._listener.port if self._listener is not None else None
 
     async def start(self) -> None:
         await self._api.start()
-        if self._web_app is not None:
+        if self._listener is None:
             log.info("WeCom channel mounted at %s on a shared listener", CALLBACK_PATH)
             return
-        runner = web.AppRunner(self.web_app(), access_log=None, shutdown_timeout=_STOP_GRACE)
-        await runner.setup()
         try:
-            site = web.TCPSite(runner, self._settings.web_host, self._settings.web_port)
-            await site.start()
+            await self._listener.start()
         except BaseException:
-            await runner.cleanup()
             await self._api.close()
             raise
-        self._runner = runner
-        log.info(
-            "WeCom channel listening on http://%s:%s%s",
-            self._settings.web_host,
-            self.port,
-            CALLBACK_PATH,
-        )
+        log.info("WeCom callback at %s", CALLBACK_PATH)
 
     async def stop(self) -> None:
         """Stop taking callbacks, finish those accepted, close the API client."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._listener is not None:
+            await self._listener.stop()
         try:
             await asyncio.wait_for(self._callback.join(), _STOP_GRACE)
         except TimeoutError:
