@@ -17,6 +17,7 @@ from storage.ledger_records import (
     CaseRow,
     Recipient,
 )
+from storage.sqlite._recipients import recipients
 from storage.sqlite._time import day_text, text_day, text_time, time_text
 
 __all__ = ["COUNT_CAP", "SqliteLedger"]
@@ -269,16 +270,7 @@ class SqliteLedger:
         return await self._recipients("p.id = ?", (person_id,))
 
     async def _recipients(self, condition: str, params: tuple[Any, ...]) -> list[Recipient]:
-        rows = await self._rows(
-            f"""SELECT p.id, p.name, d.platform, d.chat_id, p.language, p.role, p.unit_id
-                FROM people p
-                JOIN identities d ON d.person_id = p.id
-                LEFT JOIN invites v ON v.id = p.invite_id
-                WHERE p.active = 1 AND v.revoked_at IS NULL AND {condition}
-                ORDER BY p.id""",
-            params,
-        )
-        return [Recipient(*r) for r in rows]
+        return await recipients(self._db, condition, params)
 
     async def due_between(self, first: date, last: date) -> list[CaseCard]:
         """Cases a unit is working on whose deadline falls in [first, last]."""

@@ -10,6 +10,7 @@ import aiosqlite
 from storage.campaign_records import CaseDay, DayTotal, OverdueCase, UnitCount, VisitTotal
 from storage.ledger_records import Recipient
 from storage.sqlite._query import fetch_all, fetch_one
+from storage.sqlite._recipients import recipients
 from storage.sqlite._time import day_text, text_day, time_text
 
 __all__ = ["SqliteStats"]
@@ -173,21 +174,7 @@ class SqliteStats:
         return await self._people(f"p.role IN ('officer', 'unit_lead') {where}", params)
 
     async def _people(self, condition: str, params: tuple[Any, ...]) -> list[Recipient]:
-        """Active people matching `condition`, each once, at the account they joined first
-        (someone on Telegram and WeCom is told once)."""
-        rows = await self._rows(
-            f"""SELECT p.id, p.name, d.platform, d.chat_id, p.language, p.role, p.unit_id
-                FROM people p
-                JOIN identities d ON d.person_id = p.id
-                LEFT JOIN invites v ON v.id = p.invite_id
-                WHERE p.active = 1 AND v.revoked_at IS NULL AND {condition}
-                ORDER BY p.id, d.joined_at""",
-            params,
-        )
-        first: dict[int, Recipient] = {}
-        for row in rows:
-            first.setdefault(row[0], Recipient(*row))
-        return list(first.values())
+        return await recipients(self._db, condition, params, once=True)
 
 
 def _units(column: str, unit_ids: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
